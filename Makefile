@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   - virtual environment, install, index ./corpus, serve the chat on :7860
+#   make test  - the same plus test tools (and Debian's chromium when run as root), then
+#                ruff, mypy and pytest
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test index check eval bench browser-deps clean
+
+run: $(VENV)/.installed
+	$(BIN)/assistant serve
+
+index: $(VENV)/.installed
+	$(BIN)/assistant index
+
+check: $(VENV)/.installed
+	$(BIN)/assistant corpus check
+
+eval: $(VENV)/.installed
+	$(BIN)/assistant eval
+
+test: $(VENV)/.installed-test browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.run_all
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The browser test drives Debian's chromium (Playwright's own browser download does not work
+# here). Installed automatically when running as root with apt; otherwise that test is skipped.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

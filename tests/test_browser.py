@@ -1,0 +1,74 @@
+"""A real person's path: open the page in headless Chromium, type a question, see the answer."""
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from tests.conftest import REAL_CORPUS
+from ui.app import build_ui
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; `make test` installs it when run as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(real_data_dir: Path) -> Iterator[str]:
+    settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)
+    demo = build_ui(build_assistant(settings))
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield url
+    demo.close()
+
+
+def test_typed_question_gets_a_cited_answer(browser, app_url: str, tmp_path: Path) -> None:
+    page = browser.new_page()
+    page.goto(app_url)
+    page.get_by_text("extraktiv").first.wait_for(timeout=30_000)
+    page.locator("#question textarea").fill("Wann wurde die AI Alliance Aachen gegründet?")
+    page.locator("#send").click()
+    answer = page.locator("#chat").get_by_text("20. Mai 2025").first
+    answer.wait_for(timeout=60_000)
+    chat_text = page.locator("#chat").inner_text()
+    assert "Quellen" in chat_text
+    assert re.search(r"(documents|faq|partners)/[\w./#-]+", chat_text)
+    page.screenshot(path=str(tmp_path / "answer.png"))
+    page.close()
+
+
+def test_empty_question_shows_an_error_and_keeps_the_chat(browser, app_url: str) -> None:
+    page = browser.new_page()
+    page.goto(app_url)
+    page.locator("#question textarea").wait_for(timeout=30_000)
+    page.locator("#send").click()
+    page.locator("#status").get_by_text("enter a question").wait_for(timeout=30_000)
+    page.close()

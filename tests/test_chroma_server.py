@@ -1,0 +1,97 @@
+"""The multi-machine path: the same pipeline against a Chroma server started with `chroma run`."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import CachedEmbeddings
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from index.store import StoreError
+from tests.conftest import FIXTURE_CORPUS
+
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Start `chroma run` (shipped with chromadb) on a free port; stop it afterwards."""
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    log = open(tmp_path_factory.mktemp("chroma-log") / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path_factory.mktemp("chroma-srv")),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("chroma run exited early; see its log")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 60 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def test_index_and_answer_through_a_chroma_server(
+    chroma_server: int, tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    settings = load_settings(
+        data_dir=tmp_path / "d",
+        corpus_dir=FIXTURE_CORPUS,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+        collection="server_test",
+    )
+    assistant = build_assistant(settings, embeddings)
+    report = assistant.index()
+    assert report.added > 0
+    assert not (tmp_path / "d" / "chroma").exists()  # nothing embedded on disk: the server holds it
+    # a second replica of the app sees the same index
+    replica = build_assistant(settings, embeddings)
+    assert replica.index().added == 0
+    answer = replica.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?")
+    assert "3. März 2024" in answer.answer
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path, embeddings: CachedEmbeddings) -> None:
+    settings = load_settings(
+        data_dir=tmp_path / "d",
+        corpus_dir=FIXTURE_CORPUS,
+        chroma_host="127.0.0.1",
+        chroma_port=free_port(),
+    )
+    with pytest.raises(StoreError, match="ASSISTANT_CHROMA_HOST"):
+        build_assistant(settings, embeddings)

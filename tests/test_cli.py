@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+from tests.conftest import FIXTURE_CORPUS, run_cli
+
+
+def test_ask_json_answers_the_founding_date(real_data_dir: Path) -> None:
+    result = run_cli(
+        "ask",
+        "--json",
+        "Wann wurde die AI Alliance Aachen gegründet?",
+        env={"ASSISTANT_DATA_DIR": str(real_data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "20. Mai 2025" in data["answer"]
+    assert data["mode"] == "extractive"
+    assert data["abstained"] is False
+    assert data["lang"] == "de"
+    assert data["citations"]
+    assert all(
+        (Path("corpus") / c["source"].split("#")[0]).exists()
+        or (Path(__file__).parent.parent / "corpus" / c["source"].split("#")[0]).exists()
+        for c in data["citations"]
+    )
+
+
+def test_ask_in_english_names_the_initiator(real_data_dir: Path) -> None:
+    result = run_cli(
+        "ask",
+        "--json",
+        "Who founded the AI Alliance Aachen?",
+        env={"ASSISTANT_DATA_DIR": str(real_data_dir)},
+    )
+    data = json.loads(result.stdout)
+    assert data["lang"] == "en"
+    assert "City of Aachen" in data["answer"] or "Stadt Aachen" in data["answer"]
+    assert data["citations"]
+
+
+def test_bad_setting_exits_2_naming_the_variable(tmp_path: Path) -> None:
+    result = run_cli("ask", "hello", env={"ASSISTANT_TOP_K": "lots"})
+    assert result.returncode == 2
+    assert "ASSISTANT_TOP_K" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_question_exits_1_with_message(real_data_dir: Path) -> None:
+    result = run_cli("ask", "  ", env={"ASSISTANT_DATA_DIR": str(real_data_dir)})
+    assert result.returncode == 1
+    assert "enter a question" in result.stderr
+
+
+def test_index_reports_and_is_idempotent(tmp_path: Path) -> None:
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "d")}
+    first = run_cli("index", "--corpus", str(FIXTURE_CORPUS), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "0 removed" in first.stdout
+    second = run_cli("index", "--corpus", str(FIXTURE_CORPUS), env=env)
+    assert "0 added, 0 removed" in second.stdout
+
+
+def test_corpus_check_passes_on_bundled_corpus() -> None:
+    result = run_cli("corpus", "check")
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout

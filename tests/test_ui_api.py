@@ -1,0 +1,37 @@
+"""End to end through the Gradio API: start the real app, ask with gradio_client."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from tests.conftest import REAL_CORPUS
+from ui.app import build_ui
+
+
+@pytest.fixture(scope="module")
+def app_url(real_data_dir: Path) -> Iterator[str]:
+    settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)
+    demo = build_ui(build_assistant(settings))
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True
+    )
+    yield url
+    demo.close()
+
+
+def test_ask_endpoint_returns_the_contract(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    data = client.predict("Wann wurde die AI Alliance Aachen gegründet?", api_name="/ask")
+    assert "20. Mai 2025" in data["answer"]
+    assert data["citations"][0]["source"].split("/")[0] in ("documents", "faq", "partners")
+    assert data["mode"] == "extractive"
+
+
+def test_ask_endpoint_reports_bad_input(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    data = client.predict("", api_name="/ask")
+    assert "enter a question" in data["error"]
