@@ -129,9 +129,8 @@ def ranked_sources(hits: list[Hit]) -> list[str]:
     """Distinct sources in rank order (several chunks of one passage count once)."""
     seen: list[str] = []
     for hit in hits:
-        for source in {hit.source, hit.source.split("#")[0]}:
-            if source not in seen:
-                seen.append(source)
+        if hit.source not in seen:
+            seen.append(hit.source)
     return seen
 
 
@@ -189,9 +188,7 @@ def evaluate(
             ranks["all"].append(rank)
             ranks[lang].append(rank)
             cited_gold[0] += 1
-            cited_sources = {c.source for c in answer.citations}
-            cited_sources |= {s.split("#")[0] for s in cited_sources}
-            cited_gold[1] += bool(cited_sources & set(q.passage_ids))
+            cited_gold[1] += bool({c.source for c in answer.citations} & set(q.passage_ids))
         if q.answerable and q.answers:
             facts[0] += 1
             facts[1] += (not answer.abstained) and contains_fact(answer.answer, q.answers)

@@ -183,6 +183,20 @@ def partner_documents(
                 extra=extra,
             )
         )
+    if profile.unknown:
+        # what the sources do NOT say about this partner: answers drawn from it abstain
+        docs.append(
+            SourceDocument(
+                key=f"{rel}@unknown",
+                source=rel,
+                title=profile.name,
+                url=str(profile.website or profile.sources[0]),
+                language="de",
+                kind="partner",
+                text=f"Nicht öffentlich bekannt zu {profile.name}: " + " ".join(profile.unknown),
+                extra={"partner_id": profile.id, "known_gap": True},
+            )
+        )
     return docs
 
 
