@@ -97,6 +97,8 @@ class CachedEmbeddings(Embeddings):
         self.model_name = model_name
         self.dimension: int | None = getattr(inner, "dimension", None)
         self.misses = 0
+        self.cache_queries = True
+        self._last: tuple[str, list[float]] | None = None
 
     def _key(self, role: str, text: str) -> str:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -121,11 +123,16 @@ class CachedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a question; repeated questions (FAQ-style traffic) come from the cache."""
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]  # the retriever and the FAQ matcher ask for the same question
         key = self._key("query", text)
-        hit = self.cache.get_many([key])
+        hit = self.cache.get_many([key]) if self.cache_queries else {}
         if key in hit:
-            return hit[key]
-        vector = self.inner.embed_query(text)
-        self.cache.put_many({key: vector})
-        self.misses += 1
+            vector = hit[key]
+        else:
+            vector = self.inner.embed_query(text)
+            if self.cache_queries:
+                self.cache.put_many({key: vector})
+            self.misses += 1
+        self._last = (text, vector)
         return vector

@@ -118,9 +118,21 @@ def baseline_retriever(assistant: Assistant, corpus: Corpus, client: Any) -> Ret
     return DenseRetriever(store)
 
 
+def dense_retriever(assistant: Assistant, corpus: Corpus, client: Any) -> Retriever:
+    """Dense similarity search alone over the same chunks (the hybrid's first stage)."""
+    store = Chroma(
+        client=client,
+        collection_name=assistant.collection.name,
+        embedding_function=assistant.embeddings,
+        create_collection_if_not_exists=False,
+    )
+    return DenseRetriever(store)
+
+
 RETRIEVERS: dict[str, Callable[[Assistant, Corpus, Any], Retriever]] = {
     "default": lambda assistant, corpus, client: assistant.retriever,
-    "dense": lambda assistant, corpus, client: assistant.retriever,
+    "hybrid": lambda assistant, corpus, client: assistant.retriever,
+    "dense": dense_retriever,
     "baseline": baseline_retriever,
 }
 
@@ -231,7 +243,7 @@ def run_eval(
     retriever_name: str = "default",
 ) -> dict[str, Any]:
     """Index the data into a throw-away collection and evaluate; the CLI's ``eval`` command."""
-    from assistant.wiring import build_assistant
+    from assistant.wiring import build_assistant, build_embeddings
 
     if retriever_name not in RETRIEVERS:
         raise ValueError(f"unknown retriever {retriever_name!r}; choose from {sorted(RETRIEVERS)}")
@@ -241,8 +253,12 @@ def run_eval(
     else:
         corpus = load_corpus(settings.corpus_dir)
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    scratch = settings.model_copy(update={"collection": f"eval_{uuid.uuid4().hex[:12]}"})
-    assistant = build_assistant(scratch, client=client)
+    scratch = settings.model_copy(
+        update={"collection": f"eval_{uuid.uuid4().hex[:12]}", "retriever": "hybrid"}
+    )
+    embeddings = build_embeddings(settings)
+    embeddings.cache_queries = False  # latency figures include embedding the question
+    assistant = build_assistant(scratch, embeddings=embeddings, client=client)
     started = time.perf_counter()
     assistant.index_documents(corpus)
     if corpus.contact:

@@ -3,7 +3,9 @@
 A FAQ answer is only returned when the user's question is a close paraphrase of one of its
 variants. Comparing question with question (both with e5's ``query:`` prefix) separates
 paraphrases (cosine >= about 0.95) from merely related questions (0.86-0.93) far better than
-comparing the question with the whole FAQ chunk.
+comparing the question with the whole FAQ chunk, but e5 also rates "What is the legal form of
+the AI Alliance Aachen?" 0.977 against "What is the AI Alliance Aachen?": shared names
+dominate. So a paraphrase must also cover most of the question's rare words (``coverage``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.keyword import KeywordIndex
 from assistant.retrieval import Hit
 from assistant.text import faq_questions
 
@@ -25,13 +28,15 @@ class FaqMatch:
     hit: Hit
     question: str
     score: float
+    coverage: float = 1.0  # share of the question's rare words found in the FAQ entry
 
 
 class FaqMatcher:
     """In-memory matrix of FAQ question-variant embeddings, rebuilt after each indexing run."""
 
-    def __init__(self, embeddings: Embeddings) -> None:
+    def __init__(self, embeddings: Embeddings, keyword: KeywordIndex | None = None) -> None:
         self.embeddings = embeddings
+        self.keyword = keyword  # for the lexical check; the hybrid retriever's index
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._rows: list[tuple[Hit, str]] = []
 
@@ -51,12 +56,30 @@ class FaqMatcher:
         self._rows = rows
         self._vectors = np.asarray(vectors, dtype=np.float32) if rows else self._vectors
 
-    def match(self, question: str) -> FaqMatch | None:
-        """The FAQ entry whose variant is closest to ``question`` (None without FAQ entries)."""
+    def match(self, question: str, close: float = 0.95) -> FaqMatch | None:
+        """The FAQ entry that best matches ``question`` (None without FAQ entries).
+
+        Among the variants at least ``close`` to the question, the entry covering most of the
+        question's rare words wins: "legal form of the alliance" must pick the legal-form
+        entry, not "What is the alliance?", although e5 scores both above 0.97.
+        """
         if not self._rows:
             return None
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         scores = self._vectors @ query
-        best = int(np.argmax(scores))
-        hit, variant = self._rows[best]
-        return FaqMatch(hit=hit, question=variant, score=float(scores[best]))
+        order = np.argsort(-scores)[:8]
+        matches: dict[str, FaqMatch] = {}
+        for i in order:
+            hit, variant = self._rows[int(i)]
+            if hit.id not in matches:
+                matches[hit.id] = FaqMatch(
+                    hit, variant, float(scores[i]), self._coverage(question, hit)
+                )
+        ranked = sorted(matches.values(), key=lambda m: -m.score)
+        close_ones = [m for m in ranked if m.score >= close]
+        return max(close_ones, key=lambda m: (m.coverage, m.score)) if close_ones else ranked[0]
+
+    def _coverage(self, question: str, hit: Hit) -> float:
+        if self.keyword is None or not len(self.keyword):
+            return 1.0
+        return self.keyword.coverage(question, hit.text, str(hit.metadata.get("language", "de")))

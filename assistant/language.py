@@ -63,9 +63,7 @@ GERMAN = frozenset(
         "zum",
         "zur",
         "im",
-        "in",
         "am",
-        "an",
         "nach",
         "über",
         "ueber",
@@ -168,7 +166,8 @@ def detect_language(text: str, default: str = "de") -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return default
-    de = sum(w in GERMAN for w in words) + 2 * sum(ch in "äöüß" for ch in text.lower())
+    # umlauts count once: English questions name places like Jülich and Hürth
+    de = sum(w in GERMAN for w in words) + any(ch in "äöüß" for ch in text.lower())
     en = sum(w in ENGLISH for w in words)
     if de == en:
         return default

@@ -15,7 +15,6 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.models import Answer, QuestionError
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
-from assistant.text import answer_sentences
 from index.indexer import IndexReport, index_corpus
 from index.loaders import Corpus, load_corpus
 
@@ -78,19 +77,15 @@ class Assistant:
             self.settings.chunk_chars,
             self.settings.chunk_overlap,
         )
-        self.prewarm_sentences()
-        self.extractive.faq.load(self.collection)
+        self.refresh()
         return report
 
-    def prewarm_sentences(self) -> None:
-        """Embed every quotable sentence now, so answering finds them in the cache."""
-        page = self.collection.get(include=["documents", "metadatas"])
-        sentences = [
-            s
-            for text, meta in zip(page["documents"], page["metadatas"], strict=True)
-            for s in answer_sentences(text, dict(meta or {}))
-        ]
-        self.embeddings.embed_documents(sentences)
+    def refresh(self) -> None:
+        """Reload what is derived from the index: keyword/sentence indexes, FAQ variants."""
+        refresh = getattr(self.retriever, "refresh", None)
+        if refresh:
+            refresh()
+        self.extractive.faq.load(self.collection)
 
     def chunk_count(self) -> int:
         """Number of chunks in the index (0 means: run ``assistant index`` first)."""

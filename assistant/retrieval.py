@@ -21,6 +21,8 @@ class Hit:
     text: str
     score: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)  # the signals behind ``score``
+    sentences: list[tuple[str, float]] = field(default_factory=list)  # quotable, with cosine
 
     @property
     def source(self) -> str:

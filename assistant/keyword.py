@@ -1,0 +1,175 @@
+"""Keyword search with German-aware analysis: folding, stemming, compounds, OCR noise.
+
+Chroma's own hybrid search runs only on hosted/distributed Chroma, so keyword search is an
+in-process BM25 index rebuilt from the collection. The analyzer matters more than the ranking
+formula here: "Jülich", "Juelich" and OCR's "Jilich" must meet, "Rechenzentrum" must find
+"Hochleistungsrechenzentrum", and German and English stems must both be tried for a query
+whose language is uncertain.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from assistant.text import STOPWORDS, fold
+
+_TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
+# frequent OCR confusions in the scanned corpus: "ü" read as "i" or "u" ("Jilich", "fir"),
+# "ä"/"ö" without dots ("stadtischen"), "ö" as "é"
+_UMLAUT_PAIRS = (("ue", "u"), ("ae", "a"), ("oe", "o"))
+_OCR_FOLD = str.maketrans({"i": "u", "y": "u", "é": "o"})
+MIN_PART = 4
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("german" if language == "de" else "english")
+
+
+def ocr_key(term: str) -> str:
+    """A coarse key under which OCR variants of a word collide ("juelich" ~ "jilich")."""
+    for pair, single in _UMLAUT_PAIRS:
+        term = term.replace(pair, single)
+    return "~" + term.translate(_OCR_FOLD)
+
+
+class Analyzer:
+    """Turns text into search terms; knows the corpus vocabulary for compound splitting."""
+
+    def __init__(self) -> None:
+        self.vocabulary: set[str] = set()
+
+    def words(self, text: str) -> list[str]:
+        """Folded words without stop words; hyphenated words also yield their parts."""
+        words = []
+        for raw in _TOKEN.findall(text.lower()):
+            if raw in STOPWORDS or len(raw) < 2:
+                continue
+            words.append(fold(raw))
+        return words
+
+    def stems(self, words: Sequence[str], language: str) -> list[str]:
+        """Snowball stems in the given language."""
+        return list(_stemmer(language).stemWords(list(words)))
+
+    def split_compound(self, stem: str) -> list[str]:
+        """Known-vocabulary parts of a long German compound ("hochleistungsrechenzentrum")."""
+        if len(stem) < 2 * MIN_PART + 1:
+            return []
+        for cut in range(MIN_PART, len(stem) - MIN_PART + 1):
+            head, tail = stem[:cut], stem[cut:]
+            if tail in self.vocabulary and len(tail) >= MIN_PART + 1:
+                heads = [head, head[:-1]] if head.endswith("s") else [head]
+                return [tail] + [h for h in heads if h in self.vocabulary]
+        return []
+
+    def expand(self, stems: Sequence[str]) -> list[str]:
+        """Stems plus compound parts plus OCR-tolerant keys (weak, but they find scans)."""
+        parts = [part for s in stems for part in self.split_compound(s)]
+        return [*stems, *parts, *(ocr_key(s) for s in stems)]
+
+    def query_terms(self, text: str, languages: Iterable[str] = ("de", "en")) -> list[str]:
+        """Distinct terms of a query under each language's stemmer (language may be unsure)."""
+        words = self.words(text)
+        terms: list[str] = []
+        for language in languages:
+            for term in self.expand(self.stems(words, language)):
+                if term not in terms:
+                    terms.append(term)
+        return terms
+
+
+class KeywordIndex:
+    """BM25 over chunk texts, with OCR-tolerant fallback keys for unknown query terms."""
+
+    def __init__(self, analyzer: Analyzer | None = None, k1: float = 1.2, b: float = 0.75):
+        self.analyzer = analyzer or Analyzer()
+        self.k1, self.b = k1, b
+        self.ids: list[str] = []
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._idf: dict[str, float] = {}
+        self._norm = np.zeros(0, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def build(self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str]) -> None:
+        """(Re)build the index from chunk ids, texts and their languages."""
+        analyzer = self.analyzer
+        analyzer.vocabulary = set()
+        plain = [
+            analyzer.stems(analyzer.words(t), lang)
+            for t, lang in zip(texts, languages, strict=True)
+        ]
+        for stems in plain:
+            analyzer.vocabulary.update(stems)
+        docs = [analyzer.expand(stems) for stems in plain]
+        lengths = np.array([max(len(d), 1) for d in docs], dtype=np.float32)
+        postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for doc_id, terms in enumerate(docs):
+            for term, count in Counter(terms).items():
+                postings[term][0].append(doc_id)
+                postings[term][1].append(count)
+        n = len(docs)
+        self.ids = list(ids)
+        average = float(lengths.mean()) if n else 1.0
+        self._norm = self.k1 * (1 - self.b + self.b * lengths / max(average, 1.0))
+        self._postings = {
+            t: (np.array(d, dtype=np.int32), np.array(c, dtype=np.float32))
+            for t, (d, c) in postings.items()
+        }
+        self._idf = {
+            t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, (d, _) in postings.items()
+        }
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of an index term (0 for unknown terms)."""
+        return self._idf.get(term, 0.0)
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk for the given query terms."""
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        for term in dict.fromkeys(terms):
+            if term in self._postings:
+                docs, tf = self._postings[term]
+                weight = self._idf[term] * tf * (self.k1 + 1) / (tf + self._norm[docs])
+                np.add.at(scores, docs, weight)
+        return scores
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top ``k`` chunk positions and BM25 scores for a query."""
+        if not self.ids:
+            return []
+        scores = self.scores(self.analyzer.query_terms(query))
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: -x[1])
+        return [(i, s) for i, s in ranked if s > 0]
+
+    def coverage(self, query: str, text: str, language: str) -> float:
+        """Share of the query's IDF mass whose terms occur in ``text`` (best query language).
+
+        Words the corpus has never seen get the highest IDF: "weather" or "Apfelkuchen" in a
+        question are the clearest sign that the knowledge base is not about it.
+        """
+        analyzer = self.analyzer
+        present = set(analyzer.expand(analyzer.stems(analyzer.words(text), language)))
+        unseen = math.log(1 + (len(self.ids) + 0.5) / 0.5)
+        best = 0.0
+        words = analyzer.words(query)
+        for query_language in ("de", "en"):
+            stems = list(dict.fromkeys(analyzer.stems(words, query_language)))
+            weights = {t: self._idf.get(t) or unseen for t in stems}
+            total = sum(weights.values())
+            if total:
+                best = max(best, sum(w for t, w in weights.items() if t in present) / total)
+        return best
