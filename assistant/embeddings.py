@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -63,9 +64,9 @@ class EmbeddingCache:
         )
         self._lock = threading.Lock()
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
-        """Return the cached vectors among ``keys``."""
-        found: dict[str, list[float]] = {}
+    def get_arrays(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return the cached vectors among ``keys`` as float32 arrays."""
+        found: dict[str, np.ndarray] = {}
         with self._lock:
             for start in range(0, len(keys), 500):
                 batch = list(keys[start : start + 500])
@@ -74,10 +75,14 @@ class EmbeddingCache:
                     f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch
                 ).fetchall()
                 for key, blob in rows:
-                    found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
-    def put_many(self, items: dict[str, list[float]]) -> None:
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        """Return the cached vectors among ``keys`` as lists (LangChain's vector type)."""
+        return {k: v.tolist() for k, v in self.get_arrays(keys).items()}
+
+    def put_many(self, items: dict[str, Any]) -> None:
         """Store vectors; existing keys are overwritten (same key means same content)."""
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
         with self._lock, self._conn:
@@ -106,20 +111,42 @@ class CachedEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages, computing only those not already in the cache."""
+        vectors: list[list[float]] = self.embed_documents_array(texts).tolist()
+        return vectors
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        """Embed like ``embed_documents`` but return one float32 matrix.
+
+        No Python floats: a million cached sentence vectors fit in memory this way, where
+        lists of floats would take six times as much.
+        """
+        out = np.zeros((len(texts), self.dimension or 0), dtype=np.float32)
+        for start in range(0, len(texts), 4096):
+            batch = texts[start : start + 4096]
+            vectors = self._embed_batch(batch)
+            if out.shape[1] == 0 and len(vectors):
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[start : start + len(batch)] = vectors
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
         keys = [self._key("passage", t) for t in texts]
-        found = self.cache.get_many(keys)
+        found = self.cache.get_arrays(keys)
         first_index = {k: i for i, k in reversed(list(enumerate(keys)))}
         missing = [i for k, i in first_index.items() if k not in found]
-        if missing:
-            fresh: dict[str, list[float]] = {}
-            for start in range(0, len(missing), 32):
-                batch = missing[start : start + 32]
-                vectors = self.inner.embed_documents([texts[i] for i in batch])
-                fresh.update({keys[i]: v for i, v in zip(batch, vectors, strict=True)})
+        for start in range(0, len(missing), 32):
+            batch = missing[start : start + 32]
+            vectors = self.inner.embed_documents([texts[i] for i in batch])
+            fresh = {
+                keys[i]: np.asarray(v, dtype=np.float32)
+                for i, v in zip(batch, vectors, strict=True)
+            }
             self.cache.put_many(fresh)
             found.update(fresh)
-            self.misses += len(missing)
-        return [found[k] for k in keys]
+            self.misses += len(batch)
+        if not keys:
+            return np.zeros((0, self.dimension or 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys])
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a question; repeated questions (FAQ-style traffic) come from the cache."""

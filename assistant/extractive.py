@@ -86,12 +86,27 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit], lang: str | None = None) -> Answer:
         """Answer ``question`` from ``hits`` (best first), or abstain."""
         lang = lang or detect_language(question)
+        curated = self.faq_answer(question, lang)
+        if curated:
+            return curated
+        relevant = self.relevant(hits, lang)
+        if not relevant:
+            return self.abstain(lang)
+        return self.compose(question, relevant, lang)
+
+    def faq_answer(self, question: str, lang: str) -> Answer | None:
+        """The curated answer when the question is a FAQ question, else None."""
         match = self.faq.match(question)
         if match and self._is_same_question(match):
             return self._faq_answer(match.hit, lang)
-        relevant = [h for h in hits if self._is_relevant(h, lang)]
-        if not relevant:
-            return self.abstain(lang)
+        return None
+
+    def relevant(self, hits: list[Hit], lang: str) -> list[Hit]:
+        """The hits relevant enough to answer from (empty: abstain)."""
+        return [h for h in hits if self._is_relevant(h, lang)]
+
+    def compose(self, question: str, relevant: list[Hit], lang: str) -> Answer:
+        """Cited sentences from the relevant hits (or abstention if a known gap wins)."""
         # statements of what is NOT known compete too, so a near-miss question loses to them
         gaps = [h for h in relevant[3:] if h.metadata.get("known_gap")]
         return self._sentence_answer(question, relevant[:3] + gaps, lang)

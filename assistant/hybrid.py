@@ -58,6 +58,20 @@ def matches(metadata: dict[str, Any], where: dict[str, Any] | None) -> bool:
     return True
 
 
+def embed_matrix(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
+    """Embed passages into one float32 matrix, through the array path when there is one."""
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    as_array = getattr(embeddings, "embed_documents_array", None)
+    if as_array is not None:
+        return np.asarray(as_array(texts), dtype=np.float32)
+    parts = [
+        np.asarray(embeddings.embed_documents(texts[i : i + 2048]), dtype=np.float32)
+        for i in range(0, len(texts), 2048)
+    ]
+    return np.concatenate(parts)
+
+
 def _matrix(rows: Any) -> np.ndarray:
     """Stack vectors into a float32 matrix (an empty list gives a 0x1 matrix)."""
     if len(rows) == 0:
@@ -122,8 +136,9 @@ class HybridRetriever:
             spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
             sentences += quotable + questions
         self.sentences, self.spans = sentences, spans
-        embedded = self.embeddings.embed_documents(sentences) if sentences else []
-        self.sentence_vectors = _matrix(embedded)
+        # float16 halves the largest structure (5 sentences per chunk); only candidate rows
+        # are multiplied per query, so the slower half-precision product costs nothing
+        self.sentence_vectors = embed_matrix(self.embeddings, sentences).astype(np.float16)
 
     def _candidates(
         self, query_vector: np.ndarray, keyword_scores: np.ndarray, where: dict[str, Any] | None
@@ -133,7 +148,8 @@ class HybridRetriever:
             query_embeddings=[query_vector.tolist()], n_results=n, where=where, include=[]
         )["ids"][0]
         chosen = [self.position[i] for i in dense if i in self.position]
-        for i in np.argsort(-keyword_scores)[:n]:
+        top = np.argpartition(-keyword_scores, n - 1)[:n] if n else np.zeros(0, dtype=int)
+        for i in sorted(top.tolist(), key=lambda i: -keyword_scores[i]):
             if keyword_scores[i] > 0 and int(i) not in chosen and matches(self.metadatas[i], where):
                 chosen.append(int(i))
         return chosen
@@ -150,7 +166,7 @@ class HybridRetriever:
         hits = []
         for i in self._candidates(query_vector, keyword_scores, where):
             start, quotable_end, end = self.spans[i]
-            sentence_scores = self.sentence_vectors[start:end] @ query_vector
+            sentence_scores = self.sentence_vectors[start:end].astype(np.float32) @ query_vector
             passage = float(self.vectors[i] @ query_vector)
             best_sentence = float(sentence_scores.max()) if end > start else passage
             same = self.metadatas[i].get("language") == language

@@ -142,7 +142,7 @@ class KeywordIndex:
             if term in self._postings:
                 docs, tf = self._postings[term]
                 weight = self._idf[term] * tf * (self.k1 + 1) / (tf + self._norm[docs])
-                np.add.at(scores, docs, weight)
+                scores[docs] += weight  # a posting list holds each chunk once: no add.at needed
         return scores
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:

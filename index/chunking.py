@@ -8,6 +8,7 @@ Partner profiles and FAQ entries are short and stay whole.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,8 @@ def chunk_document(doc: SourceDocument, chunk_chars: int, overlap: int) -> list[
             "known_gap": heading in doc.gap_sections,
         }
         metadata.update(doc.extra)
-        chunk_id = content_hash(f"{doc.key}\x00{position}\x00{digest}")[:32]
+        # the id covers the metadata too: a changed title, URL or flag must re-index the chunk
+        fingerprint = json.dumps(metadata, sort_keys=True, ensure_ascii=False)
+        chunk_id = content_hash(f"{doc.key}\x00{position}\x00{fingerprint}")[:32]
         chunks.append(Chunk(id=chunk_id, text=text, metadata=metadata))
     return chunks

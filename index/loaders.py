@@ -169,7 +169,12 @@ def partner_documents(
         for route in profile.contact_routes:
             target = route.email or str(route.url)
             lines.append(f"{getattr(route.label, lang)}: {target}")
-        extra: dict[str, Any] = {"partner_id": profile.id, "partner_kind": profile.kind}
+        extra: dict[str, Any] = {
+            "partner_id": profile.id,
+            "partner_kind": profile.kind,
+            "short_name": profile.short_name or "",
+            "founding_partner": profile.founding_partner,
+        }
         extra.update({f"topic_{t}": True for t in profile.topics})
         docs.append(
             SourceDocument(

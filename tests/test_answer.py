@@ -67,3 +67,19 @@ def test_contract_has_the_documented_keys(fixture_assistant: Assistant) -> None:
     assert data["mode"] == "extractive"
     for citation in data["citations"]:
         assert set(citation) >= {"source", "title", "url", "snippet"}
+
+
+def test_follow_up_carries_the_topic_over(real_data_dir: Path) -> None:
+    from assistant.settings import load_settings
+    from tests.conftest import REAL_CORPUS
+
+    assistant = build_assistant(load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS))
+    leader = assistant.ask("und wer leitet das?", history=["Was ist das KI-Center der RWTH?"])
+    assert "Hoos" in leader.answer
+    other = assistant.ask(
+        "what about FH Aachen?", history=["Which AI expertise does RWTH Aachen have?"]
+    )
+    assert "MASKOR" in other.answer
+    assert all("rwth" not in c.source for c in other.citations)
+    fresh = assistant.ask("Wann wurde die AI Alliance Aachen gegründet?", history=["Wo ist JSC?"])
+    assert "20. Mai 2025" in fresh.answer  # a standalone question is not mixed with history

@@ -35,3 +35,11 @@ def test_ask_endpoint_reports_bad_input(app_url: str) -> None:
     client = Client(app_url, verbose=False)
     data = client.predict("", api_name="/ask")
     assert "enter a question" in data["error"]
+
+
+def test_ask_endpoint_takes_the_conversation(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    data = client.predict(
+        "und wer leitet das?", ["Was ist das KI-Center der RWTH?"], api_name="/ask"
+    )
+    assert "Hoos" in data["answer"]

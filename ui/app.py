@@ -6,6 +6,7 @@ object as ``assistant ask --json``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -23,24 +24,38 @@ EXAMPLES = [
 ]
 
 
+def message_text(message: dict[str, Any]) -> str:
+    """Text of a chat message, whether Gradio gives a string or a list of content parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """Create the chat page and the ``/ask`` API endpoint for ``assistant``."""
 
-    def respond(message: str, history: list[dict[str, Any]]) -> tuple[Any, str, str]:
+    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[Any, str, str]]:
+        asked = [message_text(m) for m in history if m.get("role") == "user"]
         try:
-            answer = assistant.ask(message)
+            for answer in assistant.ask_stream(message, asked):
+                shown = history + [
+                    {"role": "user", "content": message},
+                    {"role": "assistant", "content": render_answer(answer)},
+                ]
+                yield shown, "", ""
         except QuestionError as exc:
-            return history, message, f"⚠️ {exc}"
-        history = history + [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": render_answer(answer)},
-        ]
-        return history, "", ""
+            yield history, message, f"⚠️ {exc}"
 
-    def ask(question: str) -> dict[str, Any]:
-        """Answer one question; returns answer, citations, mode, abstained and lang."""
+    def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+        """Answer one question, optionally after earlier questions of the same user.
+
+        Returns answer, citations, mode, abstained and lang (the ``ask --json`` contract).
+        """
         try:
-            return assistant.ask(question).contract()
+            return assistant.ask(question, history or []).contract()
         except QuestionError as exc:
             return {"error": str(exc)}
 

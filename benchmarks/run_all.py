@@ -1,0 +1,84 @@
+"""Run every benchmark and write the figures to ``benchmarks/results/latest.json``.
+
+* XQuAD (240 German passages, 1190 questions asked in German and in English) and the
+  alliance gold set, each with the hybrid retriever, dense-only and the LangChain baseline
+  (RecursiveCharacterTextSplitter 1000/200 + Chroma similarity search);
+* warm retrieval latency and memory at 10,000 and 100,000 synthetic chunks.
+
+    make bench          (or: python -m benchmarks.run_all [--skip-latency])
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluation import run_eval
+from assistant.settings import load_settings
+from benchmarks.xquad import convert
+
+ROOT = Path(__file__).resolve().parents[1]
+XQUAD = ROOT.parent / "shared" / "eval" / "xquad"
+RESULTS = ROOT / "benchmarks" / "results"
+RETRIEVERS = ("hybrid", "dense", "baseline")
+
+
+def quality() -> dict[str, Any]:
+    settings = load_settings(data_dir=ROOT / "data", corpus_dir=ROOT / "corpus")
+    out: dict[str, Any] = {"gold": {}, "xquad": {}}
+    gold = ROOT / "corpus" / "eval" / "questions.jsonl"
+    for name in RETRIEVERS:
+        out["gold"][name] = run_eval(settings, gold, None, name)
+    if XQUAD.exists():
+        passages, questions = convert(XQUAD, Path(tempfile.mkdtemp(prefix="xquad-")))
+        for name in RETRIEVERS:
+            out["xquad"][name] = run_eval(settings, questions, passages, name)
+    return out
+
+
+def latency() -> list[dict[str, Any]]:
+    rows = []
+    for size in (10_000, 100_000):
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.latency", str(size)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        "| data | retriever | lang | hit@1 | hit@5 | MRR@10 | p95 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for data in ("xquad", "gold"):
+        for name, report in results["quality"][data].items():
+            for lang, row in [("all", report), *sorted(report["by_lang"].items())]:
+                lines.append(
+                    f"| {data} | {name} | {lang} | {row['hit@1']:.3f} | {row['hit@5']:.3f} "
+                    f"| {row['mrr@10']:.3f} | {report['latency_ms']['p95']} |"
+                )
+    for name, report in results["quality"]["gold"].items():
+        lines.append(
+            f"\n{name} gold answers: {report.get('answers')} abstention: {report.get('abstention')}"
+        )
+    for row in results.get("latency", []):
+        lines.append(f"\nlatency at {row['chunks']} chunks: {row}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    results: dict[str, Any] = {"quality": quality()}
+    if "--skip-latency" not in sys.argv:
+        results["latency"] = latency()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table(results))
