@@ -152,7 +152,27 @@ def _read_text(path: Path, rel: str) -> str:
 def partner_documents(
     profile: PartnerProfile, rel: str, topic_names: dict[str, Any]
 ) -> list[SourceDocument]:
-    """Render a partner profile as one searchable text per language."""
+    """Render a partner profile as one searchable text per language, plus its known gaps."""
+    base: dict[str, Any] = {
+        "partner_id": profile.id,
+        "partner_kind": profile.kind,
+        "short_name": profile.short_name or "",
+        "founding_partner": profile.founding_partner,
+    }
+
+    def document(suffix: str, language: str, text: str, extra: dict[str, Any]) -> SourceDocument:
+        return SourceDocument(
+            key=f"{rel}@{suffix}",
+            source=rel,
+            title=profile.name,
+            url=str(profile.website or profile.sources[0]),
+            language=language,
+            kind="partner",
+            text=text,
+            extra={**base, **extra},
+        )
+
+    topics = {f"topic_{t}": True for t in profile.topics}
     docs = []
     for lang in ("de", "en"):
         labels = [getattr(topic_names.get(t), lang, t) for t in profile.topics]
@@ -167,41 +187,12 @@ def partner_documents(
         if profile.website:
             lines.append(f"Website: {profile.website}")
         for route in profile.contact_routes:
-            target = route.email or str(route.url)
-            lines.append(f"{getattr(route.label, lang)}: {target}")
-        extra: dict[str, Any] = {
-            "partner_id": profile.id,
-            "partner_kind": profile.kind,
-            "short_name": profile.short_name or "",
-            "founding_partner": profile.founding_partner,
-        }
-        extra.update({f"topic_{t}": True for t in profile.topics})
-        docs.append(
-            SourceDocument(
-                key=f"{rel}@{lang}",
-                source=rel,
-                title=profile.name,
-                url=str(profile.website or profile.sources[0]),
-                language=lang,
-                kind="partner",
-                text="\n".join(lines),
-                extra=extra,
-            )
-        )
+            lines.append(f"{getattr(route.label, lang)}: {route.email or route.url}")
+        docs.append(document(lang, lang, "\n".join(lines), topics))
     if profile.unknown:
         # what the sources do NOT say about this partner: answers drawn from it abstain
-        docs.append(
-            SourceDocument(
-                key=f"{rel}@unknown",
-                source=rel,
-                title=profile.name,
-                url=str(profile.website or profile.sources[0]),
-                language="de",
-                kind="partner",
-                text=f"Nicht öffentlich bekannt zu {profile.name}: " + " ".join(profile.unknown),
-                extra={"partner_id": profile.id, "known_gap": True},
-            )
-        )
+        text = f"Nicht öffentlich bekannt zu {profile.name}: " + " ".join(profile.unknown)
+        docs.append(document("unknown", "de", text, {"known_gap": True}))
     return docs
 
 

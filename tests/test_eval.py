@@ -1,0 +1,191 @@
+"""`assistant eval` on any data in the documented format, and the XQuAD converter."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import gold_rank, ranked_sources, retrieval_scores
+from assistant.retrieval import Hit
+from benchmarks.xquad import convert
+from index.validation import CorpusError
+from tests.conftest import run_cli
+
+PASSAGES = [
+    {
+        "id": "p1",
+        "title": "Rathaus",
+        "text": "Das Rathaus von Musterstadt wurde 1350 gebaut. "
+        "Im Ratssaal tagt der Stadtrat jeden Donnerstag.",
+    },
+    {
+        "id": "p2",
+        "title": "Hochschule",
+        "text": "Die Hochschule Musterstadt betreibt ein "
+        "Hochleistungsrechenzentrum mit Grafikprozessoren für das Training von Sprachmodellen.",
+    },
+    {
+        "id": "p3",
+        "title": "Bäckerei",
+        "text": "Die Bäckerei am Markt backt jeden Morgen "
+        "Roggenbrot und Brötchen aus regionalem Getreide.",
+    },
+]
+QUESTIONS = [
+    {
+        "id": "q1",
+        "question": "Wann wurde das Rathaus gebaut?",
+        "passage_ids": ["p1"],
+        "answers": ["1350"],
+        "lang": "de",
+    },
+    {
+        "id": "q2",
+        "question": "Where are language models trained?",
+        "passage_ids": ["p2"],
+        "lang": "en",
+    },
+    {
+        "id": "q3",
+        "question": "Welche Brotsorte backt die Bäckerei?",
+        "passage_ids": ["p3"],
+        "answers": ["Roggenbrot"],
+        "lang": "de",
+    },
+    {
+        "id": "q4",
+        "question": "Wie hoch ist der Mitgliedsbeitrag im Schachverein?",
+        "answerable": False,
+        "lang": "de",
+    },
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+
+def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
+    passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
+    questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
+    result = run_cli(
+        "eval",
+        "--passages",
+        str(passages),
+        "--questions",
+        str(questions),
+        "--json",
+        env={"ASSISTANT_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"n", "hit@1", "hit@5", "mrr@10", "by_lang", "latency_ms", "abstention"} <= set(report)
+    assert report["n"] == 3
+    assert set(report["by_lang"]) == {"de", "en"}
+    assert {"n", "hit@1", "hit@5", "mrr@10"} <= set(report["by_lang"]["de"])
+    assert {"p50", "p95"} <= set(report["latency_ms"])
+    assert report["hit@1"] == 1.0  # three distinct topics: anything less is a real regression
+    assert report["abstention"]["unanswerable"] == 1
+    assert report["abstention"]["abstained_unanswerable"] == 1.0
+    assert report["answers"]["fact_hit"] == 1.0
+
+
+@pytest.mark.parametrize("retriever", ["dense", "baseline"])
+def test_eval_compares_retrievers(tmp_path: Path, retriever: str) -> None:
+    passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
+    questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
+    result = run_cli(
+        "eval",
+        "--passages",
+        str(passages),
+        "--questions",
+        str(questions),
+        "--json",
+        "--retriever",
+        retriever,
+        env={"ASSISTANT_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert json.loads(result.stdout)["retriever"] == retriever
+
+
+def test_bad_eval_line_is_reported_with_its_line(tmp_path: Path) -> None:
+    passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "q1", "question": "ok?", "passage_ids": ["p1"]}\n{"id": "q2"\n')
+    result = run_cli(
+        "eval",
+        "--passages",
+        str(passages),
+        "--questions",
+        str(bad),
+        env={"ASSISTANT_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert result.returncode == 1
+    assert f"{bad}:2: invalid JSON" in result.stderr
+
+
+def test_metrics_count_each_passage_once() -> None:
+    hits = [
+        Hit("a", "", 0.9, {"source": "p2"}),
+        Hit("b", "", 0.8, {"source": "p2"}),
+        Hit("c", "", 0.7, {"source": "p1"}),
+    ]
+    assert ranked_sources(hits) == ["p2", "p1"]
+    assert gold_rank(["p1"], ranked_sources(hits)) == 2
+    scores = retrieval_scores([1, 2, None, 6])
+    assert scores == {
+        "n": 4,
+        "hit@1": 0.25,
+        "hit@5": 0.5,
+        "mrr@10": round((1 + 0.5 + 1 / 6) / 4, 4),
+    }
+
+
+def test_xquad_converter_asks_each_question_in_both_languages(tmp_path: Path) -> None:
+    def squad(question: str, context: str, answer: str) -> dict:
+        return {
+            "data": [
+                {
+                    "title": "T",
+                    "paragraphs": [
+                        {
+                            "context": context,
+                            "qas": [
+                                {
+                                    "id": "x1",
+                                    "question": question,
+                                    "answers": [{"text": answer, "answer_start": 0}],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+
+    src = tmp_path / "xquad"
+    src.mkdir()
+    (src / "xquad.de.json").write_text(json.dumps(squad("Wer?", "Anna baut.", "Anna")))
+    (src / "xquad.en.json").write_text(json.dumps(squad("Who?", "Anna builds.", "Anna")))
+    passages, questions = convert(src, tmp_path / "out")
+    assert json.loads(passages.read_text()) == {
+        "id": "xq-00-00",
+        "title": "T",
+        "text": "Anna baut.",
+    }
+    rows = [json.loads(line) for line in questions.read_text().splitlines()]
+    assert [(r["id"], r["question"], r["lang"]) for r in rows] == [
+        ("x1-de", "Wer?", "de"),
+        ("x1-en", "Who?", "en"),
+    ]
+    assert all(r["passage_ids"] == ["xq-00-00"] for r in rows)
+
+
+def test_read_jsonl_rejects_empty_files(tmp_path: Path) -> None:
+    from assistant.evaluation import EvalQuestion, read_jsonl
+
+    empty = tmp_path / "e.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(CorpusError, match="no records"):
+        read_jsonl(empty, EvalQuestion)
