@@ -25,6 +25,7 @@ _REFERRING = re.compile(
     re.IGNORECASE,
 )
 MAX_FOLLOW_UP_WORDS = 7
+STANDALONE_WITH_NAME = 5  # a question this long that names an organisation needs no history
 
 
 def is_follow_up(question: str) -> bool:
@@ -47,7 +48,10 @@ def condense(question: str, history: list[str], names: Iterable[str]) -> str:
         return question
     names = list(names)
     previous = history[-1]
-    if mentioned(question, names):
+    own = mentioned(question, names)
+    if own and len(question.split()) >= STANDALONE_WITH_NAME:
+        return question  # "und wer leitet das KI-Center der RWTH?" says what it is about
+    if own:
         for name in sorted(mentioned(previous, names), key=len, reverse=True):
             previous = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", previous, flags=re.I)
     previous = " ".join(previous.split())

@@ -83,3 +83,21 @@ def test_follow_up_carries_the_topic_over(real_data_dir: Path) -> None:
     assert all("rwth" not in c.source for c in other.citations)
     fresh = assistant.ask("Wann wurde die AI Alliance Aachen gegründet?", history=["Wo ist JSC?"])
     assert "20. Mai 2025" in fresh.answer  # a standalone question is not mixed with history
+
+
+def test_condense_rules() -> None:
+    from assistant.conversation import condense, is_follow_up
+
+    names = ["RWTH", "FH Aachen", "RWTH AI Center"]
+    assert is_follow_up("und wer leitet das?")
+    assert is_follow_up("what about FH Aachen?")
+    assert not is_follow_up("Welche Förderprogramme gibt es für kleine Unternehmen in NRW?")
+    assert condense("und wer leitet das?", ["Was macht das RWTH AI Center?"], names) == (
+        "und wer leitet das? Was macht das RWTH AI Center?"
+    )
+    assert condense("what about FH Aachen?", ["What does RWTH do in AI?"], names) == (
+        "what about FH Aachen? What does do in AI?"
+    )
+    standalone = "und wer leitet das KI-Center der RWTH?"
+    assert condense(standalone, ["Who founded the alliance?"], names) == standalone
+    assert condense("und wer leitet das?", [], names) == "und wer leitet das?"
