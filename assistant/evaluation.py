@@ -8,6 +8,7 @@ fact scores). Embeddings come from the shared on-disk cache, so a second run is 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 import uuid
@@ -22,10 +23,11 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.language import detect_language
+from assistant.models import Answer
 from assistant.pipeline import Assistant
 from assistant.retrieval import DenseRetriever, Hit, Retriever
 from assistant.settings import Settings
-from assistant.text import fold
+from assistant.text import fold, split_sentences
 from index.loaders import Corpus, SourceDocument, load_corpus
 from index.validation import CorpusError, Problem
 
@@ -173,6 +175,33 @@ def contains_fact(text: str, answers: list[str]) -> bool:
     return any(fold(a) in folded for a in answers)
 
 
+_ANSWER_LINE = re.compile(r"^(?:- )?(.*?)((?:\s*\[\d{1,2}\])+)\s*$")
+
+
+def unsupported_citations(answer: Answer, source_texts: Callable[[str], str]) -> int:
+    """Count cited lines whose quoted sentence does not occur in the cited source.
+
+    Extractive answers quote; a quote must be found verbatim (up to whitespace) in a chunk
+    of the source its marker names. An attribution prefix ("Name: ") may precede the quote.
+    """
+    bad = 0
+    for line in answer.answer.splitlines():
+        match = _ANSWER_LINE.match(line.strip())
+        if not match:
+            continue
+        quote = " ".join(match.group(1).split())
+        for n in (int(x) for x in re.findall(r"\d+", match.group(2))):
+            if not 1 <= n <= len(answer.citations):
+                bad += 1
+                continue
+            # sentences as the answerer sees them (lists joined with •, headings dropped)
+            text = " ".join(split_sentences(source_texts(answer.citations[n - 1].source)))
+            text = " ".join(text.split())
+            if quote not in text and quote.split(": ", 1)[-1] not in text:
+                bad += 1
+    return bad
+
+
 def evaluate(
     assistant: Assistant,
     questions: list[EvalQuestion],
@@ -184,6 +213,12 @@ def evaluate(
     abstain = {"answerable": [0, 0], "unanswerable": [0, 0]}
     facts = [0, 0]
     cited_gold = [0, 0]
+    unsupported = 0
+
+    def source_texts(source: str) -> str:
+        found = assistant.collection.get(where={"source": source}, include=["documents"])
+        return " ".join(found["documents"])
+
     for q in questions:
         lang = q.lang or detect_language(q.question)
         started = time.perf_counter()
@@ -192,6 +227,7 @@ def evaluate(
         started = time.perf_counter()
         answer = assistant.extractive.answer(q.question, hits[: assistant.settings.top_k], lang)
         answer_latencies.append((time.perf_counter() - started) * 1000)
+        unsupported += unsupported_citations(answer, source_texts)
         group = "answerable" if q.answerable else "unanswerable"
         abstain[group][0] += 1
         abstain[group][1] += answer.abstained
@@ -221,6 +257,7 @@ def evaluate(
         report["answers"] = {"n": facts[0], "fact_hit": _share(facts)}
     if cited_gold[0]:
         report.setdefault("answers", {})["cited_gold_source"] = _share(cited_gold)
+    report.setdefault("answers", {})["unsupported_citations"] = unsupported
     return report
 
 

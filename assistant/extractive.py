@@ -204,7 +204,7 @@ class ExtractiveAnswerer:
             else:
                 cited = citations[numbers[hit.source] - 1]
                 cited.snippet = f"{cited.snippet} … {sentence}"
-            lines.append(f"- {sentence} [{numbers[hit.source]}]")
+            lines.append(f"- {_attributed(hit, sentence)} [{numbers[hit.source]}]")
         quoted_german = lang == "en" and any(c.language == "de" for c in citations)
         framing = FRAMING_QUOTED_GERMAN if quoted_german else FRAMING[lang]
         return Answer(
@@ -212,3 +212,14 @@ class ExtractiveAnswerer:
             citations=citations,
             lang=lang,  # type: ignore[arg-type]
         )
+
+
+def _attributed(hit: Hit, sentence: str) -> str:
+    """Prefix a partner-profile sentence with the organisation's name when it lacks it.
+
+    "Topics: High-performance computing" answers "who works on HPC?" only with the name.
+    """
+    name = str(hit.metadata.get("title", ""))
+    if hit.metadata.get("kind") != "partner" or not name or name in sentence:
+        return sentence
+    return f"{name}: {sentence}"

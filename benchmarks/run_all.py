@@ -77,8 +77,11 @@ def table(results: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     results: dict[str, Any] = {"quality": quality()}
+    previous = RESULTS / "latest.json"
     if "--skip-latency" not in sys.argv:
         results["latency"] = latency()
+    elif previous.exists():  # keep the last latency run's figures
+        results["latency"] = json.loads(previous.read_text(encoding="utf-8")).get("latency", [])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table(results))

@@ -189,3 +189,21 @@ def test_read_jsonl_rejects_empty_files(tmp_path: Path) -> None:
     empty.write_text("\n")
     with pytest.raises(CorpusError, match="no records"):
         read_jsonl(empty, EvalQuestion)
+
+
+def test_unsupported_citations_are_counted() -> None:
+    from assistant.evaluation import unsupported_citations
+    from assistant.models import Answer, Citation
+
+    texts = {"a.md": "Die Allianz wurde am 20. Mai 2025 gegründet. Sie ist offen."}
+    cite = Citation(n=1, source="a.md", title="A", snippet="x")
+    good = Answer(
+        answer="Laut Wissensbasis:\n\n- Die Allianz wurde am 20. Mai 2025 "
+        "gegründet. [1]\n- Partner X: Sie ist offen. [1]",
+        citations=[cite],
+    )
+    assert unsupported_citations(good, lambda s: texts.get(s, "")) == 0
+    bad = Answer(
+        answer="- Die Mitgliedschaft kostet 500 Euro. [1]\n- Sie ist offen. [2]", citations=[cite]
+    )
+    assert unsupported_citations(bad, lambda s: texts.get(s, "")) == 2
