@@ -246,13 +246,13 @@ def evaluate(
     }
     report["latency_ms"] = _percentiles(latencies)
     report["answer_latency_ms"] = _percentiles(answer_latencies)
+    report["abstention"] = {
+        "answerable": abstain["answerable"][0],
+        "abstained_answerable": _share(abstain["answerable"]),
+    }
     if abstain["unanswerable"][0]:
-        report["abstention"] = {
-            "unanswerable": abstain["unanswerable"][0],
-            "abstained_unanswerable": _share(abstain["unanswerable"]),
-            "answerable": abstain["answerable"][0],
-            "abstained_answerable": _share(abstain["answerable"]),
-        }
+        report["abstention"]["unanswerable"] = abstain["unanswerable"][0]
+        report["abstention"]["abstained_unanswerable"] = _share(abstain["unanswerable"])
     if facts[0]:
         report["answers"] = {"n": facts[0], "fact_hit": _share(facts)}
     if cited_gold[0]:

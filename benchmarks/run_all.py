@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.evaluation import run_eval
 from assistant.settings import load_settings
-from benchmarks.xquad import convert
+from benchmarks.xquad import convert, holdout
 
 ROOT = Path(__file__).resolve().parents[1]
 XQUAD = ROOT.parent / "shared" / "eval" / "xquad"
@@ -34,9 +34,12 @@ def quality() -> dict[str, Any]:
     for name in RETRIEVERS:
         out["gold"][name] = run_eval(settings, gold, None, name)
     if XQUAD.exists():
-        passages, questions = convert(XQUAD, Path(tempfile.mkdtemp(prefix="xquad-")))
+        folder = Path(tempfile.mkdtemp(prefix="xquad-"))
+        passages, questions = convert(XQUAD, folder)
         for name in RETRIEVERS:
             out["xquad"][name] = run_eval(settings, questions, passages, name)
+        kept, asked = holdout(passages, questions, folder / "holdout")
+        out["xquad_holdout"] = {"hybrid": run_eval(settings, asked, kept, "hybrid")}
     return out
 
 

@@ -1,7 +1,9 @@
 """Convert XQuAD (SQuAD format) into the eval JSONL format of ``assistant eval``.
 
 German paragraphs become the passages; every question is asked twice, in German and in its
-parallel English translation (same id), so cross-lingual retrieval is measured too.
+parallel English translation (same id), so cross-lingual retrieval is measured too. A second
+set in ``holdout/`` removes every fifth passage and marks its questions unanswerable, to
+measure abstention on data the assistant was not tuned on.
 
     python -m benchmarks.xquad ../shared/eval/xquad OUTDIR
 """
@@ -58,8 +60,37 @@ def convert(xquad_dir: Path, out_dir: Path) -> tuple[Path, Path]:
     return passages_path, questions_path
 
 
+def holdout(
+    passages_path: Path, questions_path: Path, out_dir: Path, every: int = 5
+) -> tuple[Path, Path]:
+    """Build abstention cases: drop every ``every``-th passage from the index and mark its
+    questions unanswerable (their answer is then nowhere in the corpus)."""
+    passages = [json.loads(line) for line in passages_path.read_text(encoding="utf-8").splitlines()]
+    removed = {p["id"] for i, p in enumerate(passages) if i % every == 0}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kept_path, asked_path = out_dir / "passages.jsonl", out_dir / "questions.jsonl"
+    kept_path.write_text(
+        "".join(
+            json.dumps(p, ensure_ascii=False) + "\n" for p in passages if p["id"] not in removed
+        ),
+        encoding="utf-8",
+    )
+    rows = []
+    for line in questions_path.read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        if set(q["passage_ids"]) & removed:
+            q.update(passage_ids=[], answers=[], answerable=False)
+        rows.append(json.dumps(q, ensure_ascii=False) + "\n")
+    asked_path.write_text("".join(rows), encoding="utf-8")
+    return kept_path, asked_path
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    for path in convert(Path(sys.argv[1]), Path(sys.argv[2])):
+    out = Path(sys.argv[2])
+    for path in (
+        *convert(Path(sys.argv[1]), out),
+        *holdout(out / "passages.jsonl", out / "questions.jsonl", out / "holdout"),
+    ):
         print(path)

@@ -101,3 +101,13 @@ def test_condense_rules() -> None:
     standalone = "und wer leitet das KI-Center der RWTH?"
     assert condense(standalone, ["Who founded the alliance?"], names) == standalone
     assert condense("und wer leitet das?", [], names) == "und wer leitet das?"
+
+
+def test_when_and_how_many_need_a_date_or_number() -> None:
+    from assistant.extractive import _has_expected_type
+
+    assert _has_expected_type("Wann wurde es gegründet?", ["Es wurde am 3. März 2024 gegründet."])
+    assert not _has_expected_type("Wann wurde es gegründet?", ["Es liegt im Ratssaal."])
+    assert not _has_expected_type("What is the house number?", ["It is on Jülicher Straße."])
+    assert _has_expected_type("How many members?", ["It had 235 members in 2018."])
+    assert _has_expected_type("Wer leitet es?", ["Prof. Hoos leitet es."])
