@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import QuestionError
+from assistant.retrieval import FILTER_KINDS, build_filter
 from assistant.settings import Settings, SettingsError, load_settings
 from index.store import StoreError
 from index.validation import CorpusError
@@ -62,7 +63,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if assistant.chunk_count() == 0:
         assistant.index()
     ready = time.perf_counter()
-    answer = assistant.ask(" ".join(args.question))
+    where = build_filter(args.kind, args.topic, args.language, args.partner)
+    answer = assistant.ask(" ".join(args.question), where=where)
     done = time.perf_counter()
     if args.json:
         print(json.dumps(answer.contract(), ensure_ascii=False))
@@ -137,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.add_argument("--kind", choices=FILTER_KINDS, help="only this kind of source")
+    p.add_argument("--topic", help="only partners with this topic id (corpus/topics.yaml)")
+    p.add_argument("--language", choices=("de", "en"), help="only sources in this language")
+    p.add_argument("--partner", help="only this partner's profile (its id)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="serve the Gradio chat")

@@ -43,6 +43,7 @@ class Assistant:
         self.extractive = extractive
         self.llm = llm
         self.names: list[str] = []  # organisation names, for follow-up questions
+        self.topics: list[str] = []  # competence topics present in partner profiles
 
     @property
     def mode(self) -> str:
@@ -62,23 +63,37 @@ class Assistant:
             )
         return cleaned
 
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        where: dict[str, Any] | None = None,
+    ) -> Answer:
         """Answer one question (with the user's earlier questions), or abstain."""
-        *_, final = self.ask_stream(question, history)  # ask_stream always ends with one
+        *_, final = self.ask_stream(question, history, where)  # always ends with one
         return final
 
-    def ask_stream(self, question: str, history: list[str] | None = None) -> Iterator[Answer]:
-        """Yield growing partial answers (LLM mode), then the final checked answer."""
+    def ask_stream(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        where: dict[str, Any] | None = None,
+    ) -> Iterator[Answer]:
+        """Yield growing partial answers (LLM mode), then the final checked answer.
+
+        ``where`` restricts retrieval to chunks with matching metadata (``build_filter``);
+        a filtered question gets no curated FAQ answer unless the filter is for FAQ entries.
+        """
         cleaned = self.check_question(question)
         lang = detect_language(cleaned)
         query = self.standalone(cleaned, [h for h in history or [] if h.strip()])
-        curated = self.extractive.faq_answer(query, lang)
+        use_faq = not where or where == {"kind": "faq"}
+        curated = self.extractive.faq_answer(query, lang) if use_faq else None
         if curated:
             yield curated
             return
-        relevant = self.extractive.relevant(
-            self.retriever.retrieve(query, self.settings.top_k), lang
-        )
+        hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        relevant = self.extractive.relevant(hits, lang)
         if not relevant:
             yield self.extractive.abstain(lang)
         elif self.llm is None:
@@ -144,8 +159,12 @@ class Assistant:
             refresh()
         self.extractive.faq.load(self.collection)
         partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
-        names = {str(m.get(k)) for m in partners["metadatas"] for k in ("title", "short_name")}
+        metas = partners["metadatas"]
+        names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
+        self.topics = sorted(
+            {k[len("topic_") :] for m in metas for k in m if k.startswith("topic_")}
+        )
 
     def chunk_count(self) -> int:
         """Number of chunks in the index (0 means: run ``assistant index`` first)."""

@@ -51,3 +51,31 @@ class DenseRetriever:
             Hit(id=str(doc.id), text=doc.page_content, score=float(score), metadata=doc.metadata)
             for doc, score in results
         ]
+
+
+FILTER_KINDS = ("document", "guide", "article", "article-scan", "partner", "faq")
+
+
+def build_filter(
+    kind: str | None = None,
+    topic: str | None = None,
+    language: str | None = None,
+    partner: str | None = None,
+) -> dict[str, Any] | None:
+    """A Chroma ``where`` filter from the facets users can pick (None: no filter).
+
+    Topics are stored as one boolean field per topic (``topic_robotics``) so that "who works on
+    robotics?" is a plain equality filter that Chroma and the keyword stage both understand.
+    """
+    clauses: list[dict[str, Any]] = []
+    if kind:
+        clauses.append({"kind": kind})
+    if topic:
+        clauses.append({f"topic_{topic}": True})
+    if language:
+        clauses.append({"language": language})
+    if partner:
+        clauses.append({"partner_id": partner})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -179,14 +179,15 @@ def terms(text: str, language: str = "de") -> list[str]:
 def body_of(text: str, metadata: dict[str, object]) -> str:
     """Return the quotable part of a chunk.
 
-    Documents lose their "title — heading" line, FAQ entries their question variants: an
-    answer must quote the answer, not the question.
+    Documents lose their "title — heading" line, partner profiles their name line (answers
+    prefix the name anyway), FAQ entries their question variants: an answer must quote the
+    answer, not the question.
     """
     if metadata.get("kind") == "faq":
         return text.split("\n\n", 1)[-1]
-    if metadata.get("kind") == "partner" or "\n" not in text:
-        return text
-    return text.split("\n", 1)[1]
+    if metadata.get("known_gap") and metadata.get("kind") == "partner":
+        return text  # a partner's "not publicly known" list is one line, name included
+    return text.split("\n", 1)[1] if "\n" in text else text
 
 
 def faq_questions(text: str, metadata: dict[str, object]) -> list[str]:

@@ -64,3 +64,25 @@ def test_corpus_check_passes_on_bundled_corpus() -> None:
     result = run_cli("corpus", "check")
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def test_ask_with_topic_filter_names_a_matching_partner(real_data_dir: Path) -> None:
+    result = run_cli(
+        "ask",
+        "--json",
+        "--kind",
+        "partner",
+        "--topic",
+        "hpc",
+        "Who can help us with supercomputing?",
+        env={"ASSISTANT_DATA_DIR": str(real_data_dir)},
+    )
+    data = json.loads(result.stdout)
+    assert data["citations"]
+    assert {c["source"] for c in data["citations"]} <= {
+        "partners/juelich-supercomputing-centre.yaml",
+        "partners/forschungszentrum-juelich.yaml",
+        "partners/jupiter-ai-factory.yaml",
+        "partners/rwth-ai-center.yaml",
+    }
+    assert "Jülich" in data["answer"]

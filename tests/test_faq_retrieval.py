@@ -49,3 +49,25 @@ def test_related_but_different_question_does_not_get_a_faq_answer(
     answer = real_assistant.ask("What is the legal form of the AI Alliance Aachen?")
     assert answer.abstained
     assert "network founded in May 2025" not in answer.answer
+
+
+def test_seed_article_is_found_with_correct_spelling(real_assistant: Assistant) -> None:
+    article = "documents/presseartikel-2025-05-27.md"
+    scan = "documents/presseartikel-2025-05-27-scan.txt"
+    top = [
+        h.source
+        for h in real_assistant.retriever.retrieve(
+            "Bündnis Forschungszentrum Jülich AI Alliance Pressemeldung", 3
+        )
+    ]
+    assert article in top
+    both = [
+        h.source
+        for h in real_assistant.retriever.retrieve("Netzwerk für eine starke KI-Region Jülich", 5)
+    ]
+    assert article in both and scan in both
+    # the scan's "Jilich" and "Blindnis" still match the correct spellings by keyword
+    scan_hits = real_assistant.retriever.retrieve(
+        "Bündnis Jülich", 3, where={"kind": "article-scan"}
+    )
+    assert scan_hits and max(h.features["keyword"] for h in scan_hits) > 0

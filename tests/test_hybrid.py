@@ -90,3 +90,13 @@ def test_hits_carry_quotable_sentences_only(hybrid) -> None:
     faq = next(h for h in hits if h.metadata["kind"] == "faq")
     quoted = [s for s, _ in faq.sentences]
     assert quoted == ["Die Mitgliedschaft im Testnetzwerk ist beitragsfrei."]
+
+
+def test_build_filter_combines_facets() -> None:
+    from assistant.retrieval import build_filter
+
+    assert build_filter() is None
+    assert build_filter(kind="partner") == {"kind": "partner"}
+    assert build_filter(kind="partner", topic="robotics") == {
+        "$and": [{"kind": "partner"}, {"topic_robotics": True}]
+    }

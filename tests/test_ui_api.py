@@ -43,3 +43,17 @@ def test_ask_endpoint_takes_the_conversation(app_url: str) -> None:
         "und wer leitet das?", ["Was ist das KI-Center der RWTH?"], api_name="/ask"
     )
     assert "Hoos" in data["answer"]
+
+
+def test_ask_endpoint_filters_by_topic(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    data = client.predict(
+        "Wer arbeitet an diesem Thema in der Region?",
+        [],
+        "partner",
+        "robotics",
+        None,
+        api_name="/ask",
+    )
+    assert data["citations"]
+    assert all(c["source"].startswith("partners/") for c in data["citations"])

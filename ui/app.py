@@ -13,6 +13,7 @@ import gradio as gr
 
 from assistant.models import QuestionError
 from assistant.pipeline import Assistant
+from assistant.retrieval import FILTER_KINDS, build_filter
 from ui.format import mode_line, render_answer
 
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
@@ -37,10 +38,13 @@ def message_text(message: dict[str, Any]) -> str:
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """Create the chat page and the ``/ask`` API endpoint for ``assistant``."""
 
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[Any, str, str]]:
+    def respond(
+        message: str, history: list[dict[str, Any]], kind: str, topic: str, language: str
+    ) -> Iterator[tuple[Any, str, str]]:
         asked = [message_text(m) for m in history if m.get("role") == "user"]
+        where = build_filter(kind or None, topic or None, language or None)
         try:
-            for answer in assistant.ask_stream(message, asked):
+            for answer in assistant.ask_stream(message, asked, where):
                 shown = history + [
                     {"role": "user", "content": message},
                     {"role": "assistant", "content": render_answer(answer)},
@@ -49,13 +53,21 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         except QuestionError as exc:
             yield history, message, f"⚠️ {exc}"
 
-    def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+    def ask(
+        question: str,
+        history: list[str] | None = None,
+        kind: str | None = None,
+        topic: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
         """Answer one question, optionally after earlier questions of the same user.
 
-        Returns answer, citations, mode, abstained and lang (the ``ask --json`` contract).
+        ``kind``, ``topic`` and ``language`` filter the sources. Returns answer, citations,
+        mode, abstained and lang (the ``ask --json`` contract).
         """
         try:
-            return assistant.ask(question, history or []).contract()
+            where = build_filter(kind, topic, language)
+            return assistant.ask(question, history or [], where).contract()
         except QuestionError as exc:
             return {"error": str(exc)}
 
@@ -73,9 +85,33 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 max_length=assistant.settings.max_question_chars * 2,
             )
             send = gr.Button("Senden / Send", variant="primary", scale=1, elem_id="send")
+        with (
+            gr.Accordion(
+                "Filter: Quellenart, Thema, Sprache / source kind, topic, language", open=False
+            ),
+            gr.Row(),
+        ):
+            kind = gr.Dropdown(
+                [("alle / all", "")] + [(k, k) for k in FILTER_KINDS],
+                value="",
+                label="Art / kind",
+                elem_id="filter-kind",
+            )
+            topic = gr.Dropdown(
+                [("alle / all", "")] + [(t, t) for t in assistant.topics],
+                value="",
+                label="Thema / topic",
+                elem_id="filter-topic",
+            )
+            language = gr.Dropdown(
+                [("alle / all", ""), ("Deutsch", "de"), ("English", "en")],
+                value="",
+                label="Sprache / language",
+            )
         gr.Examples(EXAMPLES, inputs=box)
+        inputs = [box, chatbot, kind, topic, language]
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot], [chatbot, box, status], api_visibility="private")
+            trigger(respond, inputs, [chatbot, box, status], api_visibility="private")
         gr.api(ask, api_name="ask")
     return demo
 
