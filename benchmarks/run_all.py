@@ -69,10 +69,12 @@ def table(results: dict[str, Any]) -> str:
                     f"| {data} | {name} | {lang} | {row['hit@1']:.3f} | {row['hit@5']:.3f} "
                     f"| {row['mrr@10']:.3f} | {report['latency_ms']['p95']} |"
                 )
-    for name, report in results["quality"]["gold"].items():
-        lines.append(
-            f"\n{name} gold answers: {report.get('answers')} abstention: {report.get('abstention')}"
-        )
+    for data in ("gold", "xquad", "xquad_holdout"):
+        for name, report in results["quality"].get(data, {}).items():
+            lines.append(
+                f"\n{data} {name} answers: {report.get('answers')} "
+                f"abstention: {report.get('abstention')}"
+            )
     for row in results.get("latency", []):
         lines.append(f"\nlatency at {row['chunks']} chunks: {row}")
     return "\n".join(lines)
