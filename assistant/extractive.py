@@ -195,6 +195,8 @@ class ExtractiveAnswerer:
         ]
         if not _has_expected_type(question, [candidates[i][1] for i in chosen]):
             return self.abstain(lang)  # asked "when"/"how many", but no date/number to quote
+        if any(candidates[i][0].metadata.get("known_gap") for i in chosen):
+            return self.abstain(lang)  # part of the best answer is a "not known" statement
         return self._compose(candidates, chosen, lang)
 
     def _sentence_similarities(

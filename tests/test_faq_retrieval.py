@@ -71,3 +71,18 @@ def test_seed_article_is_found_with_correct_spelling(real_assistant: Assistant) 
         "Bündnis Jülich", 3, where={"kind": "article-scan"}
     )
     assert scan_hits and max(h.features["keyword"] for h in scan_hits) > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hat die AI Alliance Aachen schon Arbeitsgruppen gebildet?",
+        "Does the alliance have working groups?",
+        "How much does it cost to join the alliance?",
+        "Wann ist das nächste Treffen?",
+    ],
+)
+def test_near_misses_are_abstained_without_sources(real_assistant: Assistant, question: str):
+    answer = real_assistant.ask(question)
+    assert answer.abstained
+    assert answer.citations == []
