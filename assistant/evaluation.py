@@ -28,6 +28,7 @@ from assistant.pipeline import Assistant
 from assistant.retrieval import DenseRetriever, Hit, Retriever
 from assistant.settings import Settings
 from assistant.text import fold, split_sentences
+from assistant.wiring import build_assistant, build_embeddings, dense_store
 from index.loaders import Corpus, SourceDocument, load_corpus
 from index.validation import CorpusError, Problem
 
@@ -122,13 +123,7 @@ def baseline_retriever(assistant: Assistant, corpus: Corpus, client: Any) -> Ret
 
 def dense_retriever(assistant: Assistant, corpus: Corpus, client: Any) -> Retriever:
     """Dense similarity search alone over the same chunks (the hybrid's first stage)."""
-    store = Chroma(
-        client=client,
-        collection_name=assistant.collection.name,
-        embedding_function=assistant.embeddings,
-        create_collection_if_not_exists=False,
-    )
-    return DenseRetriever(store)
+    return DenseRetriever(dense_store(client, assistant.collection.name, assistant.embeddings))
 
 
 RETRIEVERS: dict[str, Callable[[Assistant, Corpus, Any], Retriever]] = {
@@ -280,8 +275,6 @@ def run_eval(
     retriever_name: str = "default",
 ) -> dict[str, Any]:
     """Index the data into a throw-away collection and evaluate; the CLI's ``eval`` command."""
-    from assistant.wiring import build_assistant, build_embeddings
-
     if retriever_name not in RETRIEVERS:
         raise ValueError(f"unknown retriever {retriever_name!r}; choose from {sorted(RETRIEVERS)}")
     questions = read_jsonl(questions_path, EvalQuestion)

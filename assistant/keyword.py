@@ -13,12 +13,10 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-from assistant.text import STOPWORDS, fold
+from assistant.text import STOPWORDS, fold, stemmer
 
 _TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 # frequent OCR confusions in the scanned corpus: "ü" read as "i" or "u" ("Jilich", "fir"),
@@ -26,13 +24,6 @@ _TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 _UMLAUT_PAIRS = (("ue", "u"), ("ae", "a"), ("oe", "o"))
 _OCR_FOLD = str.maketrans({"i": "u", "y": "u", "é": "o"})
 MIN_PART = 4
-
-
-@lru_cache(maxsize=4)
-def _stemmer(language: str) -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("german" if language == "de" else "english")
 
 
 def ocr_key(term: str) -> str:
@@ -59,7 +50,7 @@ class Analyzer:
 
     def stems(self, words: Sequence[str], language: str) -> list[str]:
         """Snowball stems in the given language."""
-        return list(_stemmer(language).stemWords(list(words)))
+        return list(stemmer(language).stemWords(list(words)))
 
     def split_compound(self, stem: str) -> list[str]:
         """Known-vocabulary parts of a long German compound ("hochleistungsrechenzentrum")."""

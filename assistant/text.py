@@ -166,14 +166,15 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def _stemmer(language: str) -> Stemmer.Stemmer:
+def stemmer(language: str) -> Stemmer.Stemmer:
+    """The Snowball stemmer of a language ("de" or anything else: English), built once."""
     return Stemmer.Stemmer("german" if language == "de" else "english")
 
 
 def terms(text: str, language: str = "de") -> list[str]:
     """Search terms: folded, stemmed words without stop words."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
-    return _stemmer(language).stemWords([fold(w) for w in words])
+    return stemmer(language).stemWords([fold(w) for w in words])
 
 
 def body_of(text: str, metadata: dict[str, object]) -> str:

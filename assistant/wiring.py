@@ -46,6 +46,16 @@ def load_route(corpus_dir: Path) -> dict[str, str] | None:
         return None  # `assistant corpus check` reports it; answering still works
 
 
+def dense_store(client: Any, collection: str, embeddings: Embeddings) -> Chroma:
+    """LangChain's Chroma vector store over an existing collection (dense retrieval only)."""
+    return Chroma(
+        client=client,
+        collection_name=collection,
+        embedding_function=embeddings,
+        create_collection_if_not_exists=False,
+    )
+
+
 def build_llm(settings: Settings, embeddings: Embeddings, keyword: KeywordIndex) -> LlmAnswerer:
     """The LLM answerer over an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp)."""
     from langchain_openai import ChatOpenAI
@@ -76,18 +86,12 @@ def build_assistant(
     dimension = int(getattr(embeddings, "dimension", None) or len(embeddings.embed_query("x")))
     client = client or make_client(settings)
     collection = open_collection(client, settings.collection, model_name, dimension)
-    store = Chroma(
-        client=client,
-        collection_name=settings.collection,
-        embedding_function=embeddings,
-        create_collection_if_not_exists=False,
-    )
     policy = AnswerPolicy(
         min_relevance=settings.min_relevance, faq_min_relevance=settings.faq_min_relevance
     )
     keyword = KeywordIndex()
     retriever: Retriever = (
-        DenseRetriever(store)
+        DenseRetriever(dense_store(client, settings.collection, embeddings))
         if settings.retriever == "dense"
         else HybridRetriever(collection, embeddings, keyword=keyword)
     )
