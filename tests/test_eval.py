@@ -66,18 +66,24 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
+def run_eval_cli(tmp_path: Path, *extra: str):
+    """`assistant eval --json` on the small data above, as a user would run it."""
     passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
     questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
-    result = run_cli(
+    return run_cli(
         "eval",
         "--passages",
         str(passages),
         "--questions",
         str(questions),
         "--json",
+        *extra,
         env={"ASSISTANT_DATA_DIR": str(tmp_path / "d")},
     )
+
+
+def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
+    result = run_eval_cli(tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {"n", "hit@1", "hit@5", "mrr@10", "by_lang", "latency_ms", "abstention"} <= set(report)
@@ -93,19 +99,7 @@ def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("retriever", ["dense", "baseline"])
 def test_eval_compares_retrievers(tmp_path: Path, retriever: str) -> None:
-    passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
-    questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
-    result = run_cli(
-        "eval",
-        "--passages",
-        str(passages),
-        "--questions",
-        str(questions),
-        "--json",
-        "--retriever",
-        retriever,
-        env={"ASSISTANT_DATA_DIR": str(tmp_path / "d")},
-    )
+    result = run_eval_cli(tmp_path, "--retriever", retriever)
     assert json.loads(result.stdout)["retriever"] == retriever
 
 
