@@ -18,6 +18,7 @@ from assistant.generative import NOTICE, LlmAnswerer, LlmFailure
 from assistant.language import detect_language
 from assistant.models import Answer, QuestionError
 from assistant.prompts import NOT_IN_KB
+from assistant.rerank import LlmReranker
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.indexer import IndexReport, index_corpus
@@ -35,6 +36,7 @@ class Assistant:
         retriever: Retriever,
         extractive: ExtractiveAnswerer,
         llm: LlmAnswerer | None = None,
+        reranker: LlmReranker | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
@@ -42,6 +44,7 @@ class Assistant:
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
+        self.reranker = reranker
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
 
@@ -93,6 +96,8 @@ class Assistant:
             yield curated
             return
         hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        if self.reranker is not None:
+            hits = self.reranker.rerank(query, hits)
         relevant = self.extractive.relevant(hits, lang)
         if not relevant:
             yield self.extractive.abstain(lang)

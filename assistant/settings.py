@@ -57,6 +57,7 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_timeout: float = Field(20.0, gt=0, le=600)
+    llm_rerank: bool = Field(False, description="Let the LLM reorder retrieved passages.")
 
     host: str = Field("127.0.0.1")
     port: int = Field(7860, ge=1, le=65535)

@@ -20,6 +20,7 @@ from assistant.generative import LlmAnswerer
 from assistant.hybrid import HybridRetriever
 from assistant.keyword import KeywordIndex
 from assistant.pipeline import Assistant
+from assistant.rerank import LlmReranker
 from assistant.retrieval import DenseRetriever, Retriever
 from assistant.settings import Settings
 from index.schemas import ContactFile
@@ -99,6 +100,7 @@ def build_assistant(
         embeddings, policy, FaqMatcher(embeddings, keyword), load_route(settings.corpus_dir)
     )
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
-    assistant = Assistant(settings, embeddings, collection, retriever, extractive, llm)
+    reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
+    assistant = Assistant(settings, embeddings, collection, retriever, extractive, llm, reranker)
     assistant.refresh()
     return assistant

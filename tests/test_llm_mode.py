@@ -138,3 +138,29 @@ def test_follow_up_is_condensed_by_the_model(llm_assistant, server) -> None:
     ]
     assert rewrite
     assert "Ratssaal" in final.answer or "3. März 2024" in final.answer
+
+
+def test_llm_reranker_reorders_and_survives_failures(server) -> None:
+    from langchain_openai import ChatOpenAI
+
+    from assistant.rerank import LlmReranker
+    from assistant.retrieval import Hit
+
+    hits = [Hit(str(i), f"Passage {i}.", 0.9 - i / 100, {"title": f"T{i}"}) for i in range(4)]
+
+    def model(name: str, base_url: str) -> ChatOpenAI:
+        return ChatOpenAI(model=name, base_url=base_url, api_key="test", max_retries=0, timeout=5)
+
+    reordered = LlmReranker(model("grounded", server.base_url)).rerank("q?", hits)
+    assert [h.id for h in reordered] == ["3", "2", "1", "0"]
+    assert [h.score for h in reordered] == [h.score for h in reversed(hits)]  # scores kept
+    failing = LlmReranker(model("error-500", server.base_url)).rerank("q?", hits)
+    assert failing == hits
+
+
+def test_rerank_setting_wires_the_reranker(llm_assistant, monkeypatch) -> None:
+    monkeypatch.setenv("ASSISTANT_LLM_RERANK", "true")
+    assistant = llm_assistant("grounded")
+    assert assistant.reranker is not None
+    final = assistant.ask(QUESTION)
+    assert final.citations  # the answer still comes out checked and cited

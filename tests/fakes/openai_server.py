@@ -11,7 +11,8 @@ The model name picks a behaviour, so one server covers the happy path and every 
 * ``garbage``    a stream of malformed data
 
 Condense requests ("Rewrite the last question...") are answered with the previous question
-plus the follow-up, the way a model would resolve it. Requests are recorded in ``requests``.
+plus the follow-up, the way a model would resolve it; rerank requests ("Rank the sources...")
+with the source numbers in reverse order. Requests are recorded in ``requests``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def _answer(model: str, messages: list[dict[str, Any]]) -> str:
         last = re.search(r"Last question: (.+)$", user, re.M)
         return f"{last.group(1) if last else ''} ({history[-1] if history else ''})"
     sources = re.findall(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', user, re.S)
+    if user.startswith("Rank the sources"):  # a reranking request: best last, reversed
+        return ", ".join(n for n, _ in reversed(sources))
     if model == "not-in-kb":
         return "NOT_IN_KNOWLEDGE_BASE"
     if model == "fabricate":
