@@ -150,8 +150,9 @@ class CachedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a question; repeated questions (FAQ-style traffic) come from the cache."""
-        if self._last is not None and self._last[0] == text:
-            return self._last[1]  # the retriever and the FAQ matcher ask for the same question
+        last = self._last  # read once: another thread may replace it meanwhile
+        if last is not None and last[0] == text:
+            return last[1]  # the retriever and the FAQ matcher ask for the same question
         key = self._key("query", text)
         hit = self.cache.get_many([key]) if self.cache_queries else {}
         if key in hit:
