@@ -10,15 +10,13 @@ whose language is uncertain.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from assistant.text import STOPWORDS, fold, stemmer
+from assistant.text import stemmer, words
 
-_TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 # frequent OCR confusions in the scanned corpus: "ü" read as "i" or "u" ("Jilich", "fir"),
 # "ä"/"ö" without dots ("stadtischen"), "ö" as "é"
 _UMLAUT_PAIRS = (("ue", "u"), ("ae", "a"), ("oe", "o"))
@@ -40,13 +38,8 @@ class Analyzer:
         self.vocabulary: set[str] = set()
 
     def words(self, text: str) -> list[str]:
-        """Folded words without stop words; hyphenated words also yield their parts."""
-        words = []
-        for raw in _TOKEN.findall(text.lower()):
-            if raw in STOPWORDS or len(raw) < 2:
-                continue
-            words.append(fold(raw))
-        return words
+        """Folded words of two or more letters without stop words (hyphens split words)."""
+        return words(text, min_length=2)
 
     def stems(self, words: Sequence[str], language: str) -> list[str]:
         """Snowball stems in the given language."""

@@ -171,10 +171,16 @@ def stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("german" if language == "de" else "english")
 
 
+def words(text: str, min_length: int = 1) -> list[str]:
+    """Folded words without stop words: the one tokenizer of keyword search and answering."""
+    return [
+        fold(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and len(w) >= min_length
+    ]
+
+
 def terms(text: str, language: str = "de") -> list[str]:
     """Search terms: folded, stemmed words without stop words."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
-    return stemmer(language).stemWords([fold(w) for w in words])
+    return stemmer(language).stemWords(words(text))
 
 
 def body_of(text: str, metadata: dict[str, object]) -> str:
