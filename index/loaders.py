@@ -190,9 +190,12 @@ def partner_documents(
             lines.append(f"{getattr(route.label, lang)}: {route.email or route.url}")
         docs.append(document(lang, lang, "\n".join(lines), topics))
     if profile.unknown:
-        # what the sources do NOT say about this partner: answers drawn from it abstain
-        text = f"Nicht öffentlich bekannt zu {profile.name}: " + " ".join(profile.unknown)
-        docs.append(document("unknown", "de", text, {"known_gap": True}))
+        # what the sources do NOT say about this partner: answers drawn from it abstain. One
+        # sentence per gap, each naming the partner, so a gap can be matched on its own.
+        for lang, lead in (("de", "Nicht öffentlich bekannt"), ("en", "Not publicly known")):
+            gaps = [f"{profile.name} – {lead}: {getattr(g, lang)}" for g in profile.unknown]
+            extra = {**topics, "known_gap": True}  # a topic filter must still see the gaps
+            docs.append(document(f"unknown-{lang}", lang, "\n".join(gaps), extra))
     return docs
 
 

@@ -98,7 +98,10 @@ class PartnerProfile(Strict):
     location: str = Field(min_length=2)
     website: HttpUrl | None = None
     contact_routes: list[ContactRoute] = Field(default_factory=list)
-    unknown: list[str] = Field(default_factory=list, description="What the sources do not say.")
+    unknown: list[Bilingual] = Field(
+        default_factory=list,
+        description="What the sources do not say, in German and English (abstention material).",
+    )
     sources: list[HttpUrl] = Field(min_length=1)
     last_verified: dt.date
 
