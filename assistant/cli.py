@@ -99,7 +99,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             f"  {name:4} n={row['n']:4}  hit@1={row['hit@1']:.3f}  hit@5={row['hit@5']:.3f}"
             f"  mrr@10={row['mrr@10']:.3f}"
         )
-    print(f"  retrieval latency ms: {report['latency_ms']}; answer: {report['answer_latency_ms']}")
+    print(
+        f"  latency ms: retrieval {report['latency_ms']}, answer {report['answer_latency_ms']}, "
+        f"whole ask {report['ask_latency_ms']}"
+    )
     for key in ("abstention", "answers"):
         if key in report:
             print(f"  {key}: {report[key]}")

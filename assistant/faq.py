@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.keyword import KeywordIndex
 from assistant.retrieval import Hit
-from assistant.text import faq_questions
+from assistant.text import body_of, faq_questions, is_gap_statement, split_sentences
 
 
 @dataclass
@@ -82,4 +82,21 @@ class FaqMatcher:
     def _coverage(self, question: str, hit: Hit) -> float:
         if self.keyword is None or not len(self.keyword):
             return 1.0
-        return self.keyword.coverage(question, hit.text, str(hit.metadata.get("language", "de")))
+        language = str(hit.metadata.get("language", "de"))
+        return self.keyword.coverage(question, _what_it_answers(hit), language)
+
+
+def _what_it_answers(hit: Hit) -> str:
+    """The entry's question variants and the answer sentences that state something.
+
+    "Where is the digitalCHURCH?" answers with the street and adds "The sources give no house
+    number." The words "house number" occur in that entry only in a statement of what is not
+    known, so they must not make "What is the house number?" count as this entry's question.
+    An entry that is a gap as a whole (``known_gap``) keeps all its words: matching it is
+    how such questions get their curated "not known" answer.
+    """
+    if hit.metadata.get("known_gap"):
+        return hit.text
+    answer = body_of(hit.text, hit.metadata)
+    stated = [s for s in split_sentences(answer) if not is_gap_statement(s)]
+    return "\n".join([*faq_questions(hit.text, hit.metadata), *stated])

@@ -90,12 +90,26 @@ class Assistant:
         cleaned = self.check_question(question)
         lang = detect_language(cleaned)
         query = self.standalone(cleaned, [h for h in history or [] if h.strip()])
+        yield from self.answer_stream(query, lang, where)
+
+    def answer_stream(
+        self,
+        query: str,
+        lang: str,
+        where: dict[str, Any] | None = None,
+        hits: list[Hit] | None = None,
+    ) -> Iterator[Answer]:
+        """The one answering order: FAQ answer, else retrieve and compose, generate or abstain.
+
+        ``hits`` skips retrieval: ``assistant eval`` passes those of the retriever it measures.
+        """
         use_faq = not where or where == {"kind": "faq"}
         curated = self.extractive.faq_answer(query, lang) if use_faq else None
         if curated:
             yield curated
             return
-        hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        if hits is None:
+            hits = self.retriever.retrieve(query, self.settings.top_k, where)
         if self.reranker is not None:
             hits = self.reranker.rerank(query, hits)
         relevant = self.extractive.relevant(hits, lang)

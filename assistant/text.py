@@ -157,6 +157,28 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences if len(s) > 1]
 
 
+# Sentences that state what the sources do NOT say ("Eine Hausnummer nennen die Quellen nicht.",
+# "Current amounts are not verified."). The knowledge base writes gaps down on purpose; an
+# answer whose best sentence is one of them is an abstention, not an answer. Matched on folded
+# text, so "veröffentlicht" and "veroeffentlicht" both count.
+_GAP_STATEMENT = re.compile(
+    r"\bnicht (?:oeffentlich |namentlich |eigens )?(?:bekannt|veroeffentlicht|genannt|"
+    r"geprueft|dokumentiert|belegt|gefunden|ueberliefert)"
+    r"|\bnennen\b[^.;]{0,60}\bnicht\b|\bkeine (?:oeffentlichen |naeheren |konkreten )?"
+    r"(?:angaben|informationen|hinweise)\b|\bunbekannt\b"
+    r"|\bnot (?:been )?(?:publicly |yet )?(?:known|published|named|verified|documented|"
+    r"found|stated|disclosed)\b|\b(?:give|gives|say|says|name|names|mention|mentions) "
+    r"(?:no|nothing)\b|\b(?:do|does) not (?:name|say|mention|give|state)\b"
+    r"|\bno (?:public |further )?(?:information|details|figures)\b|\bunknown\b"
+    r"|\bno\b[^.;]{0,60}\bha(?:s|ve) been (?:published|made public|named|documented)\b",
+)
+
+
+def is_gap_statement(sentence: str) -> bool:
+    """True for a sentence saying that something is not known or not published."""
+    return bool(_GAP_STATEMENT.search(fold(sentence)))
+
+
 def fold(text: str) -> str:
     """Lower-case and fold umlauts/ß and accents, so "Jülich", "Juelich" and "Julich" meet."""
     text = text.lower().translate(_FOLD)
@@ -193,7 +215,7 @@ def body_of(text: str, metadata: dict[str, object]) -> str:
     if metadata.get("kind") == "faq":
         return text.split("\n\n", 1)[-1]
     if metadata.get("known_gap") and metadata.get("kind") == "partner":
-        return text  # a partner's "not publicly known" list is one line, name included
+        return text  # a partner's "not publicly known" lines each name the partner
     return text.split("\n", 1)[1] if "\n" in text else text
 
 

@@ -1,0 +1,147 @@
+"""What kind of answer a question expects, and whether quoted sentences carry it.
+
+Extractive answers cannot reason about whether a sentence answers the question. Checking the
+expected answer type is the classic cheap guard against near-miss answers: "When is the next
+meeting?" is not answered by the founding date, "Who is the managing director?" not by a
+description of the network, "How much money exactly?" not by a sentence without an amount.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_MONTH_NUMBERS = {
+    "januar": 1,
+    "january": 1,
+    "februar": 2,
+    "february": 2,
+    "märz": 3,
+    "maerz": 3,
+    "march": 3,
+    "april": 4,
+    "mai": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "juli": 7,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "october": 10,
+    "november": 11,
+    "dezember": 12,
+    "december": 12,
+}
+_MONTHS = "|".join(_MONTH_NUMBERS)
+
+_ASKS_WHEN = re.compile(
+    r"^\W*(wann|seit wann|bis wann|when|since when|until when|what date|in welchem jahr|"
+    r"in which year|an welchem tag|on which day)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|1\d{{3}}|20\d{{2}})\b", re.I
+)
+# a date whose month (and year) can be read: "20. Mai 2025", "7 October 2024", "May 2025"
+_DATED = re.compile(rf"\b(?:(\d{{1,2}})\.?\s*)?({_MONTHS})\s+(\d{{4}})\b", re.I)
+_YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_ASKS_NEXT = re.compile(
+    r"\b(nächste[nrms]?|naechste[nrms]?|kommende[nrms]?|künftige[nrms]?|demnächst|"
+    r"next|upcoming|future|forthcoming)\b",
+    re.IGNORECASE,
+)
+
+_ASKS_NUMBER = re.compile(
+    r"\b(wie viele|wie viel|wie hoch|how many|how much|what is the number|welche nummer|"
+    r"hausnummer|house number|phone number|telefonnummer)\b",
+    re.IGNORECASE,
+)
+_ASKS_AMOUNT = re.compile(
+    r"\b(wie viel geld|wie viel förder\w*|wie hoch ist die förder\w*|was kostet|"
+    r"how much (money|funding|does \w+( \w+)? cost)|welcher? (förder)?betrag|which amount)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"€|\$|\b(eur|euro|mio|million(en)?|mrd|milliarden?|billion|dollar)\b", re.I)
+
+# people named by their function: the question asks for one, an answer must name one
+_ROLE = (
+    r"leitet|leiten|geleitet|leads?|led|heads?|headed|director\w*|direktor\w*|"
+    r"geschäftsführ\w*|managing|manager\w*|chair\w*|vorsitz\w*|vorstand\w*|präsident\w*|"
+    r"president\w*|sprecher\w*|spokes\w*|ceo|leiter\w*|leitung|ansprechp\w*|contact person|"
+    r"bürgermeister\w*|mayor|dezernent\w*|koordinat\w*|coordinat\w*"
+)
+_ASKS_ROLE = re.compile(rf"^\W*(wer|who)\b.*\b({_ROLE})\b", re.IGNORECASE)
+# ... and the ways a sentence can name someone in a function without the same title
+_NAMES_ROLE = re.compile(
+    rf"\b({_ROLE}|angeführt|anführer\w*|geführt|führt\w*|unter der leitung|stellvertret\w*|"
+    r"deputy|nachfolger\w*|successor\w*|kommand\w*|command\w*|befehl\w*|gründer\w*|"
+    r"founder\w*|inhaber\w*|owner)\b",
+    re.IGNORECASE,
+)
+
+
+def expected_type(question: str) -> str | None:
+    """The kind of answer asked for: "upcoming", "date", "amount", "number", "role" or None."""
+    if _ASKS_NEXT.search(question) and (_ASKS_WHEN.search(question) or _DATE.search(question)):
+        return "upcoming"
+    if _ASKS_WHEN.search(question):
+        return "date"
+    if _ASKS_AMOUNT.search(question):
+        return "amount"
+    if _ASKS_NUMBER.search(question):
+        return "number"
+    if _ASKS_ROLE.search(question):
+        return "role"
+    return None
+
+
+def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
+    """Whether ``sentence`` holds an answer of that kind (``today`` dates "upcoming")."""
+    if kind == "upcoming":
+        return _mentions_date_from(sentence, today)
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    if kind == "amount":
+        return bool(_MONEY.search(sentence))
+    if kind == "number":
+        return bool(re.search(r"\d", sentence))
+    if kind == "role":
+        return bool(_NAMES_ROLE.search(sentence))
+    return False
+
+
+def has_expected_type(question: str, sentences: list[str], today: dt.date) -> bool:
+    """Whether ``sentences`` hold the kind of answer ``question`` asks for (untyped: yes).
+
+    A quoted date before ``today`` does not answer "when is the next ...?".
+    """
+    kind = expected_type(question)
+    return kind is None or any(carries(kind, s, today) for s in sentences)
+
+
+def shares_number(question: str, sentence: str) -> bool:
+    """True when a number of the question ("2018") occurs in the sentence as well.
+
+    Embeddings barely tell years apart; a literal match is the strongest signal there is.
+    """
+    numbers = set(_NUMBER.findall(question))
+    return bool(numbers) and bool(numbers & set(_NUMBER.findall(sentence)))
+
+
+def _mentions_date_from(sentence: str, today: dt.date) -> bool:
+    """True when a date in the sentence may lie on or after ``today`` (read at its latest)."""
+    for match in _DATED.finditer(sentence):
+        day, month_name, year = match.groups()
+        month = _MONTH_NUMBERS[month_name.lower()]
+        last = int(day) if day else calendar.monthrange(int(year), month)[1]
+        try:
+            if dt.date(int(year), month, last) >= today:
+                return True
+        except ValueError:
+            continue
+    years = [int(y) for y in _YEAR.findall(_DATED.sub(" ", sentence))]
+    return any(year >= today.year for year in years)

@@ -1,0 +1,95 @@
+"""The cheap guards of extractive answering: expected answer types and "not known" sentences."""
+
+import datetime as dt
+
+import pytest
+
+from assistant.answer_types import expected_type, has_expected_type, shares_number
+from assistant.text import is_gap_statement
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wann wurde es gegründet?", "date"),
+        ("In which year was the centre founded?", "date"),
+        ("Wann ist das nächste Treffen?", "upcoming"),
+        ("When is the next event?", "upcoming"),
+        ("Wie viel Geld bekommt mein Unternehmen?", "amount"),
+        ("How much funding can we get?", "amount"),
+        ("How many members are there?", "number"),
+        ("What is the house number?", "number"),
+        ("Who is the managing director?", "role"),
+        ("Wer leitet das Zentrum?", "role"),
+        ("Who spoke at the event?", None),
+        ("Was macht das Zentrum?", None),
+    ],
+)
+def test_expected_type_of_questions(question: str, kind: str | None) -> None:
+    assert expected_type(question) == kind
+
+
+def test_sentences_must_carry_the_expected_type() -> None:
+    def ok(question: str, sentence: str) -> bool:
+        return has_expected_type(question, [sentence], TODAY)
+
+    assert ok("Wann wurde es gegründet?", "Es wurde am 3. März 2024 gegründet.")
+    assert not ok("Wann wurde es gegründet?", "Es liegt im Ratssaal.")
+    assert not ok("What is the house number?", "It is on Jülicher Straße.")
+    assert ok("How many members?", "It had 235 members in 2018.")
+    assert ok("How much funding did it get?", "It was funded with €14.7 M.")
+    assert not ok("Wie viel Geld gibt es genau?", "Seit 1. Januar 2026 gibt es Gutscheine.")
+    assert ok("Wer leitet es?", "Prof. Hoos leitet es.")
+    assert not ok("Who is the managing director?", "It is a network of five partners.")
+    assert ok("Who spoke?", "Anything goes for untyped questions.")
+
+
+def test_next_means_on_or_after_today() -> None:
+    def ok(sentence: str) -> bool:
+        return has_expected_type("Wann ist das nächste Treffen?", [sentence], TODAY)
+
+    assert not ok("Das Treffen fand am 20. Mai 2025 statt.")
+    assert not ok("It took place in October 2026.")
+    assert ok("Das nächste Treffen ist am 3. Dezember 2026.")
+    assert ok("The next meeting is planned for November 2026.")  # read at the month's end
+    assert ok("Die nächste KI-Woche ist 2027.")
+    assert not ok("Seit 2017 trifft man sich in der digitalCHURCH.")
+
+
+def test_shared_numbers() -> None:
+    assert shares_number("Wie viele Mitglieder hatte er 2018?", "2018 zählte er 235 Mitglieder.")
+    assert not shares_number("Wie viele Mitglieder hatte er 2018?", "2019 waren es 290.")
+    assert not shares_number("Wie viele Mitglieder hat er?", "2019 waren es 290.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Eine Hausnummer nennen die Quellen nicht.",
+        "Die aktuellen Förderbeträge sind nicht geprüft.",
+        "Ein Beitrittsverfahren ist nicht veröffentlicht.",
+        "Dazu gibt es keine Angaben.",
+        "Das Gründungsjahr ist unbekannt.",
+        "The sources give no house number.",
+        "No joining procedure has been published.",
+        "The public sources say nothing about the memorandum.",
+        "The current amounts have not been verified.",
+    ],
+)
+def test_gap_statements_are_recognised(sentence: str) -> None:
+    assert is_gap_statement(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Teilnahme ist nicht kostenpflichtig.",
+        "Die Allianz wurde am 20. Mai 2025 gegründet.",
+        "The alliance is open to further actors.",
+        "It was not until 2017 that the hub moved.",
+    ],
+)
+def test_ordinary_sentences_are_not_gap_statements(sentence: str) -> None:
+    assert not is_gap_statement(sentence)
