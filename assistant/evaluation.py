@@ -300,7 +300,7 @@ def run_eval(
     started = time.perf_counter()
     assistant.index_documents(corpus)
     if corpus.contact:
-        assistant.extractive.route = corpus.contact.fallback.model_dump()
+        assistant.extractive.routes.fallback = corpus.contact.fallback.model_dump()
     index_seconds = time.perf_counter() - started
     retriever = RETRIEVERS[retriever_name](assistant, corpus, client)
     report = evaluate(assistant, questions, retriever)

@@ -8,6 +8,7 @@ best passage is not relevant enough the assistant abstains and says where to ask
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from assistant.answer_types import carries, expected_type, has_expected_type, sh
 from assistant.faq import FaqMatch, FaqMatcher
 from assistant.models import Answer, Citation
 from assistant.retrieval import Hit
+from assistant.routes import Routes
 from assistant.text import answer_sentences, is_gap_statement, terms
 
 FRAMING = {
@@ -27,10 +29,6 @@ FRAMING_QUOTED_GERMAN = "From the knowledge base (quoted from German sources):"
 ABSTAIN = {
     "de": "Dazu finde ich in der Wissensbasis keine verlässliche Information.",
     "en": "I could not find reliable information on this in the knowledge base.",
-}
-DEFAULT_ROUTE = {
-    "de": "Bitte wenden Sie sich an die Partner der AI Alliance Aachen.",
-    "en": "Please ask the partners of the AI Alliance Aachen directly.",
 }
 
 
@@ -60,17 +58,17 @@ class ExtractiveAnswerer:
         embeddings: Embeddings,
         policy: AnswerPolicy,
         faq: FaqMatcher,
-        route: dict[str, str] | None = None,
+        routes: Routes | None = None,
     ) -> None:
         self.embeddings = embeddings
         self.policy = policy
         self.faq = faq
-        self.route = route or DEFAULT_ROUTE
+        self.routes = routes or Routes()
 
-    def abstain(self, lang: str) -> Answer:
-        """The "not in the knowledge base" answer, with the route to a human."""
+    def abstain(self, lang: str, question: str = "", hits: Sequence[Hit] = ()) -> Answer:
+        """The "not in the knowledge base" answer, with where to ask instead."""
         return Answer(
-            answer=f"{ABSTAIN[lang]} {self.route[lang]}",
+            answer=f"{ABSTAIN[lang]} {self.routes.text(lang, question, hits)}",
             abstained=True,
             lang=lang,  # type: ignore[arg-type]
         )
@@ -79,7 +77,7 @@ class ExtractiveAnswerer:
         """The curated answer when the question is a FAQ question, else None."""
         match = self.faq.match(question)
         if match and self._is_same_question(match):
-            return self._faq_answer(match.hit, lang)
+            return self._faq_answer(match.hit, question, lang)
         return None
 
     def relevant(self, hits: list[Hit], lang: str) -> list[Hit]:
@@ -113,11 +111,12 @@ class ExtractiveAnswerer:
         coverage = hit.features.get("coverage", 1.0)
         return coverage >= policy.min_coverage or hit.score >= policy.low_coverage_relevance
 
-    def _faq_answer(self, hit: Hit, lang: str) -> Answer:
+    def _faq_answer(self, hit: Hit, question: str, lang: str) -> Answer:
         text = str(hit.metadata.get(f"answer_{lang}") or hit.text)
         if hit.metadata.get("known_gap"):
             # a curated "this is not known" answer: abstain, keep the curated wording
-            return Answer(answer=f"{text} {self.route[lang]}", abstained=True, lang=lang)  # type: ignore[arg-type]
+            route = self.routes.text(lang, question)
+            return Answer(answer=f"{text} {route}", abstained=True, lang=lang)  # type: ignore[arg-type]
         citation = Citation(
             n=1,
             source=hit.source,
@@ -131,7 +130,7 @@ class ExtractiveAnswerer:
     def _sentence_answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         scored = self._sentence_similarities(question, hits)
         if not scored:
-            return self.abstain(lang)
+            return self.abstain(lang, question, hits)
         candidates = [(hit, sentence) for hit, sentence, _ in scored]
         query_terms = set(terms(question, lang))
         kind = expected_type(question)
@@ -148,7 +147,8 @@ class ExtractiveAnswerer:
             scores.append(score + 0.03 * dated + 0.03 * shares_number(question, sentence))
         order = np.argsort(scores)[::-1]
         if _states_gap(*candidates[order[0]]):
-            return self.abstain(lang)  # the best match is a statement of what is NOT known
+            # the best match is a statement of what is NOT known
+            return self.abstain(lang, question, hits)
         best = scores[order[0]]
         chosen = [
             i
@@ -156,9 +156,10 @@ class ExtractiveAnswerer:
             if scores[i] >= best - self.policy.sentence_margin
         ]
         if not has_expected_type(question, [candidates[i][1] for i in chosen], today):
-            return self.abstain(lang)  # e.g. asked "when", but no date to quote
+            return self.abstain(lang, question, hits)  # e.g. asked "when", but no date to quote
         if any(candidates[i][0].metadata.get("known_gap") for i in chosen):
-            return self.abstain(lang)  # part of the best answer is a "not known" section
+            # part of the best answer is a "not known" section
+            return self.abstain(lang, question, hits)
         return self._compose(candidates, chosen, lang)
 
     def _sentence_similarities(

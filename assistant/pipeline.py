@@ -114,7 +114,7 @@ class Assistant:
             hits = self.reranker.rerank(query, hits)
         relevant = self.extractive.relevant(hits, lang)
         if not relevant:
-            yield self.extractive.abstain(lang)
+            yield self.extractive.abstain(lang, query)
         elif self.llm is None:
             yield self.extractive.compose(query, relevant, lang)
         else:
@@ -134,7 +134,7 @@ class Assistant:
             yield fallback
             return
         if final is None:
-            abstained = self.extractive.abstain(lang)
+            abstained = self.extractive.abstain(lang, query, relevant)
             abstained.mode = "llm"
             yield abstained
         else:
@@ -156,7 +156,7 @@ class Assistant:
         corpus = load_corpus(corpus_dir or self.settings.corpus_dir)
         report = self.index_documents(corpus)
         if corpus.contact:
-            self.extractive.route = corpus.contact.fallback.model_dump()
+            self.extractive.routes.fallback = corpus.contact.fallback.model_dump()
         return report
 
     def index_documents(self, corpus: Corpus) -> IndexReport:
@@ -179,6 +179,7 @@ class Assistant:
         self.extractive.faq.load(self.collection)
         partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
         metas = partners["metadatas"]
+        self.extractive.routes.load(metas)
         names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
         self.topics = sorted(

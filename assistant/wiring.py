@@ -22,6 +22,7 @@ from assistant.keyword import KeywordIndex
 from assistant.pipeline import Assistant
 from assistant.rerank import LlmReranker
 from assistant.retrieval import DenseRetriever, Retriever
+from assistant.routes import Routes
 from assistant.settings import Settings
 from index.schemas import ContactFile
 from index.store import make_client, open_collection
@@ -96,9 +97,8 @@ def build_assistant(
         if settings.retriever == "dense"
         else HybridRetriever(collection, embeddings, keyword=keyword)
     )
-    extractive = ExtractiveAnswerer(
-        embeddings, policy, FaqMatcher(embeddings, keyword), load_route(settings.corpus_dir)
-    )
+    routes = Routes(load_route(settings.corpus_dir))
+    extractive = ExtractiveAnswerer(embeddings, policy, FaqMatcher(embeddings, keyword), routes)
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
     assistant = Assistant(settings, embeddings, collection, retriever, extractive, llm, reranker)

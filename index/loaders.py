@@ -153,8 +153,15 @@ def partner_documents(
     profile: PartnerProfile, rel: str, topic_names: dict[str, Any]
 ) -> list[SourceDocument]:
     """Render a partner profile as one searchable text per language, plus its known gaps."""
+
+    def contact(lang: str) -> str:
+        routes = [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
+        return "; ".join(routes) or str(profile.website or "")
+
     base: dict[str, Any] = {
         "partner_id": profile.id,
+        "contact_de": contact("de"),  # where to send questions the knowledge base cannot answer
+        "contact_en": contact("en"),
         "partner_kind": profile.kind,
         "short_name": profile.short_name or "",
         "founding_partner": profile.founding_partner,

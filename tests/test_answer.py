@@ -129,3 +129,15 @@ def test_a_past_date_does_not_answer_when_the_next_one_is(fixture_assistant: Ass
     assert "3. März 2024" in founded.answer
     upcoming = fixture_assistant.ask("Wann ist das nächste Treffen des Testnetzwerks Musterstadt?")
     assert upcoming.abstained, upcoming.answer
+
+
+def test_abstention_points_to_the_partner_the_question_is_about(
+    fixture_assistant: Assistant,
+) -> None:
+    about_partner = fixture_assistant.ask("Wie viele Beschäftigte hat die Beispiel Robotik GmbH?")
+    assert about_partner.abstained
+    assert "Beispiel Robotik GmbH" in about_partner.answer
+    assert "vertrieb@example.org" in about_partner.answer
+    assert "Geschäftsstelle des Testnetzwerks" not in about_partner.answer
+    unrelated = fixture_assistant.ask("Wie backe ich einen Apfelkuchen mit Zimt?")
+    assert "vertrieb@example.org" not in unrelated.answer
