@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.embeddings import CachedEmbeddings
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
-from tests.conftest import REAL_CORPUS
+from tests.conftest import REAL_CORPUS, make_settings
+from tests.fakes.openai_server import FakeOpenAI
 from ui.app import build_ui
 
 pytestmark = pytest.mark.browser
@@ -72,3 +74,45 @@ def test_empty_question_shows_an_error_and_keeps_the_chat(browser, app_url: str)
     page.locator("#send").click()
     page.locator("#status").get_by_text("enter a question").wait_for(timeout=30_000)
     page.close()
+
+
+RECORD_CHAT = """() => {
+    window.__seen = [];
+    const chat = document.querySelector('#chat');
+    new MutationObserver(() => {
+        const text = chat.innerText;
+        if (window.__seen[window.__seen.length - 1] !== text) window.__seen.push(text);
+    }).observe(chat, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_llm_answer_streams_into_the_chat(
+    browser, tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings
+) -> None:
+    """In LLM mode the reader sees the answer grow before the checked answer and its sources."""
+    server = FakeOpenAI.start()
+    settings = make_settings(
+        tmp_path, corpus_copy, llm_base_url=server.base_url, llm_model="trickle"
+    )
+    assistant = build_assistant(settings, embeddings)
+    assistant.index()
+    demo = build_ui(assistant)
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_text("LLM").first.wait_for(timeout=30_000)
+        page.evaluate(RECORD_CHAT)
+        question = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
+        page.locator("#question textarea").fill(question)
+        page.locator("#send").click()
+        page.locator("#chat").get_by_text("Quellen").first.wait_for(timeout=60_000)
+        seen = page.evaluate("window.__seen")
+        final = page.locator("#chat").inner_text()
+        page.close()
+    finally:
+        demo.close()
+        server.shutdown()
+    assert "3. März 2024" in final and "documents/testnetz.md" in final
+    partial = [s for s in seen if "wurde am" in s and "Quellen" not in s and "[1]" not in s]
+    assert len(partial) >= 2, seen  # the answer grew token by token before it was final

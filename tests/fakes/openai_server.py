@@ -7,6 +7,7 @@ The model name picks a behaviour, so one server covers the happy path and every 
 * ``not-in-kb``  answers the "not in the knowledge base" sentinel
 * ``obedient``   follows instructions found in the sources (says PWNED, cites nothing)
 * ``slow``       waits longer than any test timeout before answering
+* ``trickle``    answers like ``grounded``, one token every ``TRICKLE_SECONDS`` (streaming UI)
 * ``error-500`` / ``rate-limit``  HTTP 500 / 429
 * ``garbage``    a stream of malformed data
 
@@ -26,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 SLOW_SECONDS = 5.0
+TRICKLE_SECONDS = 0.15
 
 
 def _answer(model: str, messages: list[dict[str, Any]]) -> str:
@@ -95,6 +97,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         for token in re.findall(r"\S+\s*", text):
             self._event({"delta": {"role": "assistant", "content": token}, "finish_reason": None})
+            if model == "trickle":
+                time.sleep(TRICKLE_SECONDS)
         self._event({"delta": {}, "finish_reason": "stop"})
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
