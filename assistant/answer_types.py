@@ -42,8 +42,13 @@ _ASKS_WHEN = re.compile(
     r"in which year|an welchem tag|on which day)\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(
-    rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|1\d{{3}}|20\d{{2}})\b", re.I
+_WEEKDAYS = (
+    "montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|"
+    "mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?"
+)
+_DATE = re.compile(  # a date, a year, or a weekday ("jeden Donnerstag" answers "wann?")
+    rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|1\d{{3}}|20\d{{2}}|{_WEEKDAYS})\b",
+    re.I,
 )
 # a date whose month (and year) can be read: "20. Mai 2025", "7 October 2024", "May 2025"
 _DATED = re.compile(rf"\b(?:(\d{{1,2}})\.?\s*)?({_MONTHS})\s+(\d{{4}})\b", re.I)

@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.conversation import condense, is_follow_up
 from assistant.extractive import ExtractiveAnswerer
+from assistant.feedback import FeedbackLog
 from assistant.generative import NOTICE, LlmAnswerer, LlmFailure
 from assistant.language import detect_language
 from assistant.models import Answer, QuestionError
@@ -21,8 +22,10 @@ from assistant.prompts import NOT_IN_KB
 from assistant.rerank import LlmReranker
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
+from index.editing import apply_change, document_files, editable_files
 from index.indexer import IndexReport, index_corpus
 from index.loaders import Corpus, load_corpus
+from index.validation import CorpusError, Problem
 
 
 class Assistant:
@@ -37,6 +40,7 @@ class Assistant:
         extractive: ExtractiveAnswerer,
         llm: LlmAnswerer | None = None,
         reranker: LlmReranker | None = None,
+        feedback: FeedbackLog | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
@@ -45,6 +49,7 @@ class Assistant:
         self.extractive = extractive
         self.llm = llm
         self.reranker = reranker
+        self.feedback = feedback  # None: questions and ratings are not stored
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
 
@@ -140,6 +145,15 @@ class Assistant:
         else:
             yield final
 
+    def record(self, question: str, answer: Answer) -> int | None:
+        """Store a question the chat or API answered, for staff; the id is for rating it."""
+        return self.feedback.record(question, answer) if self.feedback else None
+
+    def rate(self, question_id: int, helpful: bool, comment: str = "") -> None:
+        """A reader's thumbs up or down on a recorded answer."""
+        if self.feedback:
+            self.feedback.rate(question_id, helpful, comment)
+
     def standalone(self, question: str, history: list[str]) -> str:
         """The question to retrieve with, resolving follow-ups against the history."""
         if not history or not is_follow_up(question):
@@ -185,6 +199,30 @@ class Assistant:
         self.topics = sorted(
             {k[len("topic_") :] for m in metas for k in m if k.startswith("topic_")}
         )
+
+    def add_document(self, filename: str, data: bytes, meta: dict[str, Any]) -> IndexReport:
+        """Add an uploaded document (title, language, source in ``meta``) and index it.
+
+        The whole corpus is validated with the new file first: a broken PDF or missing
+        metadata raises ``CorpusError`` and nothing is written or indexed.
+        """
+        apply_change(self.settings.corpus_dir, document_files(filename, data, meta))
+        return self.index()
+
+    def corpus_file(self, rel: str) -> str:
+        """The text of an editable corpus file (FAQ file or partner profile)."""
+        self._check_editable(rel)
+        return (self.settings.corpus_dir / rel).read_text(encoding="utf-8")
+
+    def save_corpus_file(self, rel: str, text: str) -> IndexReport:
+        """Replace an editable corpus file and re-index, only if the corpus stays valid."""
+        self._check_editable(rel)
+        apply_change(self.settings.corpus_dir, {rel: text.encode("utf-8")}, replace=True)
+        return self.index()
+
+    def _check_editable(self, rel: str) -> None:
+        if rel not in editable_files(self.settings.corpus_dir):
+            raise CorpusError([Problem(rel, 1, "not an editable FAQ or partner file")])
 
     def chunk_count(self) -> int:
         """Number of chunks in the index (0 means: run ``assistant index`` first)."""

