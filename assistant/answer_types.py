@@ -60,6 +60,8 @@ _ASKS_NEXT = re.compile(
     re.IGNORECASE,
 )
 
+_ASKS_PHONE = re.compile(r"\b(telefonnummer|telefon|phone( number)?|telephone)\b", re.I)
+_PHONE = re.compile(r"\+?\(?\d[\d ()/-]{5,}\d")
 _ASKS_NUMBER = re.compile(
     r"\b(wie viele|wie viel|wie hoch|how many|how much|what is the number|welche nummer|"
     r"hausnummer|house number|phone number|telefonnummer)\b",
@@ -90,13 +92,15 @@ _NAMES_ROLE = re.compile(
 
 
 def expected_type(question: str) -> str | None:
-    """The kind of answer asked for: "upcoming", "date", "amount", "number", "role" or None."""
+    """The kind asked for: "upcoming", "date", "amount", "phone", "number", "role" or None."""
     if _ASKS_NEXT.search(question) and (_ASKS_WHEN.search(question) or _DATE.search(question)):
         return "upcoming"
     if _ASKS_WHEN.search(question):
         return "date"
     if _ASKS_AMOUNT.search(question):
         return "amount"
+    if _ASKS_PHONE.search(question):
+        return "phone"
     if _ASKS_NUMBER.search(question):
         return "number"
     if _ASKS_ROLE.search(question):
@@ -112,6 +116,8 @@ def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
         return bool(_DATE.search(sentence))
     if kind == "amount":
         return bool(_MONEY.search(sentence))
+    if kind == "phone":
+        return bool(_PHONE.search(sentence))
     if kind == "number":
         return bool(re.search(r"\d", sentence))
     if kind == "role":

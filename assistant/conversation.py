@@ -24,6 +24,12 @@ _REFERRING = re.compile(
     r"it|its|they|them|their|there|this|that|these|those|he|she|him|her)\b",
     re.IGNORECASE,
 )
+# "es"/"there" that refer to nothing: "Gibt es einen Kurs?", "Is there a fee?" stand alone
+_EXPLETIVE = re.compile(
+    r"\b(gibt es|es gibt|gab es|es gab|is there|are there|there is|there are|was there|"
+    r"were there)\b",
+    re.IGNORECASE,
+)
 MAX_FOLLOW_UP_WORDS = 7
 STANDALONE_WITH_NAME = 5  # a question this long that names an organisation needs no history
 
@@ -33,7 +39,8 @@ def is_follow_up(question: str) -> bool:
     if _STARTS_LIKE_FOLLOW_UP.search(question):
         return True
     words = question.split()
-    return len(words) <= MAX_FOLLOW_UP_WORDS and bool(_REFERRING.search(question))
+    referring = _REFERRING.search(_EXPLETIVE.sub(" ", question))
+    return len(words) <= MAX_FOLLOW_UP_WORDS and bool(referring)
 
 
 def mentioned(text: str, names: Iterable[str]) -> list[str]:

@@ -81,8 +81,18 @@ class ExtractiveAnswerer:
         return None
 
     def relevant(self, hits: list[Hit], lang: str) -> list[Hit]:
-        """The hits relevant enough to answer from (empty: abstain)."""
-        return [h for h in hits if self._is_relevant(h, lang)]
+        """The hits relevant enough to answer from (empty: abstain).
+
+        A source written in both languages (partner profiles, FAQ entries) is judged by its
+        version in the question's language, where the keyword check can work: its other
+        version must not slip through on the weaker cross-language score alone.
+        """
+        verdicts = {h.id: self._is_relevant(h, lang) for h in hits}
+        same_language: dict[str, bool] = {}
+        for hit in hits:
+            if hit.metadata.get("language", lang) == lang:
+                same_language[hit.source] = same_language.get(hit.source, False) or verdicts[hit.id]
+        return [h for h in hits if verdicts[h.id] and same_language.get(h.source, True)]
 
     def compose(self, question: str, relevant: list[Hit], lang: str) -> Answer:
         """Cited sentences from the relevant hits (or abstention if a known gap wins)."""

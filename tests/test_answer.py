@@ -85,6 +85,23 @@ def test_follow_up_carries_the_topic_over(real_data_dir: Path) -> None:
     assert "20. Mai 2025" in fresh.answer  # a standalone question is not mixed with history
 
 
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("und wer leitet das?", True),
+        ("what about FH Aachen?", True),
+        ("Gibt es dort Kurse?", True),
+        ("Wann gibt es einen Programmierkurs für Lernroboter?", False),
+        ("Is there a membership fee?", False),
+        ("Welche Organisationen sind Gründungspartner?", False),
+    ],
+)
+def test_follow_up_detection(question: str, follow_up: bool) -> None:
+    from assistant.conversation import is_follow_up
+
+    assert is_follow_up(question) is follow_up
+
+
 def test_condense_rules() -> None:
     from assistant.conversation import condense, is_follow_up
 

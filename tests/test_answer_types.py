@@ -21,6 +21,7 @@ TODAY = dt.date(2026, 11, 27)
         ("How much funding can we get?", "amount"),
         ("How many members are there?", "number"),
         ("What is the house number?", "number"),
+        ("Wie lautet die Telefonnummer?", "phone"),
         ("Who is the managing director?", "role"),
         ("Wer leitet das Zentrum?", "role"),
         ("Who spoke at the event?", None),
@@ -43,6 +44,8 @@ def test_sentences_must_carry_the_expected_type() -> None:
     assert ok("How much funding did it get?", "It was funded with €14.7 M.")
     assert not ok("Wie viel Geld gibt es genau?", "Seit 1. Januar 2026 gibt es Gutscheine.")
     assert ok("Wer leitet es?", "Prof. Hoos leitet es.")
+    assert ok("What is the phone number?", "Call +49 241 432-0.")
+    assert not ok("What is the phone number?", "The office opened on 1 December 2018.")
     assert not ok("Who is the managing director?", "It is a network of five partners.")
     assert ok("Who spoke?", "Anything goes for untyped questions.")
 

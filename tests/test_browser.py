@@ -116,3 +116,66 @@ def test_llm_answer_streams_into_the_chat(
     assert "3. März 2024" in final and "documents/testnetz.md" in final
     partial = [s for s in seen if "wurde am" in s and "Quellen" not in s and "[1]" not in s]
     assert len(partial) >= 2, seen  # the answer grew token by token before it was final
+
+
+def test_staff_see_feedback_and_add_a_document(
+    browser, tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings
+) -> None:
+    """A reader rates an answer down and asks what the corpus lacks; staff see both after
+    logging in, upload the missing document, and the same question is answered from it."""
+    settings = make_settings(tmp_path, corpus_copy, staff_password="geheim")
+    assistant = build_assistant(settings, embeddings)
+    assistant.index()
+    academy = tmp_path / "Testakademie.txt"
+    academy.write_text(
+        "Die Testakademie Musterstadt bietet jeden Donnerstag einen kostenlosen Kurs "
+        "zum Programmieren von Lernrobotern an.",
+        encoding="utf-8",
+    )
+    demo = build_ui(assistant)
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        chat = page.locator("#chat")
+
+        def ask(question: str, wait_for: str) -> None:
+            page.locator("#question textarea").fill(question)
+            page.locator("#send").click()
+            chat.get_by_text(wait_for).last.wait_for(timeout=60_000)
+
+        ask("Wann wurde das Testnetzwerk Musterstadt gegründet?", "Quellen")
+        chat.get_by_role("button", name="Dislike").last.click()
+        page.locator("#status").get_by_text("Danke").wait_for(timeout=30_000)
+        missing = "Wann gibt es einen Programmierkurs für Lernroboter?"
+        ask(missing, "keine verlässliche")
+
+        page.get_by_role("tab", name="Redaktion / Staff").click()
+        page.locator("#staff-password input").fill("falsch")
+        page.locator("#staff-login").click()
+        page.get_by_text("Falsches Passwort").wait_for(timeout=30_000)
+        assert not page.locator("#staff-unanswered").is_visible()
+        page.locator("#staff-password input").fill("geheim")
+        page.locator("#staff-login").click()
+        page.locator("#staff-unanswered").get_by_text(missing).filter(visible=True).first.wait_for(
+            timeout=30_000
+        )
+        disliked = page.locator("#staff-disliked")
+        rated_down = disliked.get_by_text("Wann wurde das Testnetzwerk").filter(visible=True)
+        rated_down.first.wait_for(timeout=30_000)
+        assert "documents/testnetz.md" in disliked.inner_text()
+
+        page.locator("#staff-upload input[type=file]").set_input_files(str(academy))
+        page.locator("#staff-title textarea").fill("Testakademie")
+        page.locator("#staff-source textarea").fill("https://example.org/akademie")
+        page.locator("#staff-add").click()
+        page.locator("#staff-add-status").get_by_text("✅").wait_for(timeout=60_000)
+
+        page.get_by_role("tab", name="Chat").click()
+        ask(missing, "Donnerstag")  # the question that went unanswered now is answered
+        page.close()
+    finally:
+        demo.close()
+    assert [row["question"] for row in assistant.feedback.disliked()] == [
+        "Wann wurde das Testnetzwerk Musterstadt gegründet?"
+    ]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
+from assistant.feedback import FeedbackLog
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS
@@ -57,3 +58,18 @@ def test_ask_endpoint_filters_by_topic(app_url: str) -> None:
     )
     assert data["citations"]
     assert all(c["source"].startswith("partners/") for c in data["citations"])
+
+
+def test_api_questions_are_recorded_for_staff(app_url: str, real_data_dir: Path) -> None:
+    question = "Wie lautet die Telefonnummer des Testlabors Nirgendwo?"
+    data = Client(app_url, verbose=False).predict(question, api_name="/ask")
+    assert data["abstained"]
+    unanswered = FeedbackLog(real_data_dir / "feedback.sqlite").unanswered()
+    assert question in [row["question"] for row in unanswered]
+
+
+def test_only_ask_is_offered_as_an_api(app_url: str) -> None:
+    """Chat, rating and staff callbacks are not endpoints a client can call."""
+    api = Client(app_url, verbose=False).view_api(print_info=False, return_format="dict")
+    assert list(api["named_endpoints"]) == ["/ask"]
+    assert not api["unnamed_endpoints"]

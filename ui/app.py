@@ -1,4 +1,6 @@
-"""The Gradio chat. Callbacks are thin: each calls one ``Assistant`` method and formats it.
+"""The Gradio page: the chat and the staff tab.
+
+Callbacks are thin: each calls one ``Assistant`` method and formats its result.
 
 Besides the page, the app exposes ``/ask`` for ``gradio_client``: it returns the same JSON
 object as ``assistant ask --json``.
@@ -15,8 +17,10 @@ from assistant.models import QuestionError
 from assistant.pipeline import Assistant
 from assistant.retrieval import FILTER_KINDS, build_filter
 from ui.format import mode_line, render_answer
+from ui.staff import staff_tab
 
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
+THANKS = "Danke für die Rückmeldung! / Thanks for the feedback!"
 EXAMPLES = [
     "Wann wurde die AI Alliance Aachen gegründet?",
     "Who founded the AI Alliance Aachen?",
@@ -36,22 +40,7 @@ def message_text(message: dict[str, Any]) -> str:
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
-    """Create the chat page and the ``/ask`` API endpoint for ``assistant``."""
-
-    def respond(
-        message: str, history: list[dict[str, Any]], kind: str, topic: str, language: str
-    ) -> Iterator[tuple[Any, str, str]]:
-        asked = [message_text(m) for m in history if m.get("role") == "user"]
-        where = build_filter(kind or None, topic or None, language or None)
-        try:
-            for answer in assistant.ask_stream(message, asked, where):
-                shown = history + [
-                    {"role": "user", "content": message},
-                    {"role": "assistant", "content": render_answer(answer)},
-                ]
-                yield shown, "", ""
-        except QuestionError as exc:
-            yield history, message, f"⚠️ {exc}"
+    """Create the page (chat tab, staff tab) and the ``/ask`` API endpoint for ``assistant``."""
 
     def ask(
         question: str,
@@ -67,15 +56,62 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         """
         try:
             where = build_filter(kind, topic, language)
-            return assistant.ask(question, history or [], where).contract()
+            answer = assistant.ask(question, history or [], where)
         except QuestionError as exc:
             return {"error": str(exc)}
+        assistant.record(question, answer)
+        return answer.contract()
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}")
+        with gr.Tabs():
+            chat_tab(assistant)
+            staff_tab(assistant)
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def chat_tab(assistant: Assistant) -> None:
+    """The chat: mode line, conversation with thumbs up/down, question box, filters."""
+
+    def respond(
+        message: str,
+        history: list[dict[str, Any]],
+        kind: str,
+        topic: str,
+        language: str,
+        rated: dict[int, int],
+    ) -> Iterator[tuple[Any, str, str, dict[int, int]]]:
+        asked = [message_text(m) for m in history if m.get("role") == "user"]
+        where = build_filter(kind or None, topic or None, language or None)
+        shown, answer = history, None
+        try:
+            for answer in assistant.ask_stream(message, asked, where):
+                shown = history + [
+                    {"role": "user", "content": message},
+                    {"role": "assistant", "content": render_answer(answer)},
+                ]
+                yield shown, "", "", rated
+        except QuestionError as exc:
+            yield history, message, f"⚠️ {exc}", rated
+            return
+        question_id = assistant.record(message, answer) if answer else None
+        if question_id is not None:  # chat message index -> the recorded answer a thumb rates
+            yield shown, "", "", {**rated, len(shown) - 1: question_id}
+
+    def rate(rated: dict[int, int], feedback: gr.LikeData) -> str:
+        index = feedback.index[0] if isinstance(feedback.index, list | tuple) else feedback.index
+        question_id = rated.get(int(index))
+        if question_id is None or not isinstance(feedback.liked, bool):
+            return ""
+        assistant.rate(question_id, feedback.liked)
+        return THANKS
+
+    with gr.Tab("Chat", id="chat-tab"):
         gr.Markdown(mode_line(assistant.mode, assistant.settings.llm_model), elem_id="mode-line")
         chatbot = gr.Chatbot(elem_id="chat", height=520, label="Chat")
         status = gr.Markdown(elem_id="status")
+        rated = gr.State({})  # chat message index -> recorded answer id
         with gr.Row():
             box = gr.Textbox(
                 placeholder="Frage stellen / ask a question",
@@ -109,11 +145,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 label="Sprache / language",
             )
         gr.Examples(EXAMPLES, inputs=box)
-        inputs = [box, chatbot, kind, topic, language]
+        inputs = [box, chatbot, kind, topic, language, rated]
         for trigger in (box.submit, send.click):
-            trigger(respond, inputs, [chatbot, box, status], api_visibility="private")
-        gr.api(ask, api_name="ask")
-    return demo
+            trigger(respond, inputs, [chatbot, box, status, rated], api_visibility="private")
+        chatbot.like(rate, [rated], [status], api_visibility="private")
 
 
 def launch(assistant: Assistant, host: str, port: int) -> None:
