@@ -1,4 +1,4 @@
-"""The ``assistant`` command: index, ask, serve, eval and corpus check.
+"""The ``assistant`` command: index, ask, serve, eval, feedback and corpus check.
 
 Each subcommand builds the settings once, calls one function, prints its result. Exit codes:
 0 success, 1 a problem with the data (corpus errors, a rejected question), 2 configuration.
@@ -109,6 +109,35 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what readers asked in vain and which answers they rated unhelpful."""
+    from assistant.feedback import FeedbackLog
+
+    log = FeedbackLog(settings.feedback_path)
+    report: dict[str, Any] = {
+        "summary": log.summary(),
+        "unanswered": log.unanswered(args.limit),
+        "disliked": log.disliked(args.limit),
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    counts = report["summary"]
+    print(
+        f"{counts['questions']} questions, {counts['abstained']} unanswered; "
+        f"ratings: {counts['helpful']} helpful, {counts['unhelpful']} unhelpful"
+    )
+    print("\nunanswered (times asked, last asked):")
+    for row in report["unanswered"]:
+        print(f"  {row['times']:3}  {row['last_asked']}  {row['question']}")
+    print("\nrated unhelpful:")
+    for row in report["disliked"]:
+        print(f"  {row['rated_at']}  {row['question']}  -> {', '.join(row['sources']) or '-'}")
+        if row["comment"]:
+            print(f"      comment: {row['comment']}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Index (unless told not to) and serve the Gradio chat."""
     from assistant.wiring import build_assistant
@@ -153,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--no-index", action="store_true", help="serve the index as it is")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="unanswered questions and answers rated unhelpful")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--limit", type=int, default=50, help="rows per list (default 50)")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("eval", help="measure retrieval and answers on JSONL data")
     p.add_argument("--questions", help="questions JSONL (default corpus/eval/questions.jsonl)")

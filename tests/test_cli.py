@@ -86,3 +86,20 @@ def test_ask_with_topic_filter_names_a_matching_partner(real_data_dir: Path) -> 
         "partners/rwth-ai-center.yaml",
     }
     assert "Jülich" in data["answer"]
+
+
+def test_feedback_command_lists_unanswered_and_disliked(tmp_path: Path) -> None:
+    from assistant.feedback import FeedbackLog
+    from assistant.models import Answer
+
+    log = FeedbackLog(tmp_path / "feedback.sqlite")
+    log.record("Gibt es eine Mitgliederliste?", Answer(answer="?", abstained=True))
+    rated = log.record("Wer leitet es?", Answer(answer="Die Stadt."))
+    log.rate(rated, helpful=False, comment="falsch")
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path)}
+    data = json.loads(run_cli("feedback", "--json", env=env).stdout)
+    assert data["summary"] == {"questions": 2, "abstained": 1, "helpful": 0, "unhelpful": 1}
+    assert data["unanswered"][0]["question"] == "Gibt es eine Mitgliederliste?"
+    assert data["disliked"][0]["comment"] == "falsch"
+    text = run_cli("feedback", env=env).stdout
+    assert "Gibt es eine Mitgliederliste?" in text and "comment: falsch" in text
