@@ -6,6 +6,7 @@ logic (that is ``assistant.wiring``), only the order of the stages and input che
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ class Assistant:
         self.llm = llm
         self.reranker = reranker
         self.feedback = feedback  # None: questions and ratings are not stored
+        # held while indexing and while reading the in-memory indexes: staff re-index from the
+        # running chat, and a question must not see a half-rebuilt keyword or sentence index
+        self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
 
@@ -109,12 +113,14 @@ class Assistant:
         ``hits`` skips retrieval: ``assistant eval`` passes those of the retriever it measures.
         """
         use_faq = not where or where == {"kind": "faq"}
-        curated = self.extractive.faq_answer(query, lang) if use_faq else None
-        if curated:
+        with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
+            curated = self.extractive.faq_answer(query, lang) if use_faq else None
+            if curated is None and hits is None:
+                hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        if curated is not None:
             yield curated
             return
-        if hits is None:
-            hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        hits = hits or []
         if self.reranker is not None:
             hits = self.reranker.rerank(query, hits)
         relevant = self.extractive.relevant(hits, lang)
@@ -175,18 +181,23 @@ class Assistant:
 
     def index_documents(self, corpus: Corpus) -> IndexReport:
         """Make the index mirror ``corpus`` (also used by ``assistant eval`` for its data)."""
-        report = index_corpus(
-            corpus,
-            self.collection,
-            self.embeddings,
-            self.settings.chunk_chars,
-            self.settings.chunk_overlap,
-        )
-        self.refresh()
+        with self._lock:
+            report = index_corpus(
+                corpus,
+                self.collection,
+                self.embeddings,
+                self.settings.chunk_chars,
+                self.settings.chunk_overlap,
+            )
+            self.refresh()
         return report
 
     def refresh(self) -> None:
         """Reload what is derived from the index: keyword/sentence indexes, FAQ variants."""
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         refresh = getattr(self.retriever, "refresh", None)
         if refresh:
             refresh()

@@ -1,7 +1,10 @@
 """Staff change the knowledge base from the chat page: valid changes are indexed at once,
 invalid ones are refused with file:line problems and leave every file and the index as they were."""
 
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +14,7 @@ from assistant.wiring import build_assistant
 from index.validation import CorpusError
 from tests.conftest import make_settings
 
+QUESTION = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
 META = {"title": "Testakademie", "language": "de", "source": "https://example.org/akademie"}
 ACADEMY = (
     b"Die Testakademie Musterstadt bietet jeden Donnerstag einen kostenlosen Kurs "
@@ -93,3 +97,44 @@ def test_invalid_faq_edit_is_refused_with_its_line(staff_assistant: Assistant) -
 def test_only_faq_and_partner_files_can_be_edited(staff_assistant: Assistant, rel: str) -> None:
     with pytest.raises(CorpusError, match="not an editable"):
         staff_assistant.save_corpus_file(rel, "x: 1\n")
+
+
+def test_questions_during_reindexing_see_a_whole_index(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff re-index from the running chat; answers meanwhile must neither fail nor mix.
+
+    Rebuilding the in-memory indexes takes seconds on a large corpus; a pause inside the
+    rebuild stands in for that, so a reader would meet a half-rebuilt index without the lock.
+    """
+    keyword = staff_assistant.extractive.faq.keyword
+    assert keyword is not None
+    build = keyword.build
+
+    def slow_build(*args: Any) -> None:
+        build(*args)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(keyword, "build", slow_build)
+    errors: list[BaseException] = []
+    answers: list[str] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                answers.append(staff_assistant.ask(QUESTION).answer)
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for n in range(3):  # each upload adds chunks: old and new index sizes differ
+            text = ACADEMY + f" Kurs Nummer {n}.".encode() * 40
+            staff_assistant.add_document(f"kurs-{n}.txt", text, META)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors, errors
+    assert len(answers) > 3 and all("3. März 2024" in a for a in answers)
