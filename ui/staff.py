@@ -139,9 +139,7 @@ def staff_tab(assistant: Assistant) -> None:
                 title = gr.Textbox(label="Titel / title", elem_id="staff-title")
                 language = gr.Dropdown(["de", "en"], value="de", label="Sprache / language")
                 source = gr.Textbox(label="Quelle (URL) / source", elem_id="staff-source")
-            add = gr.Button(
-                "Prüfen, speichern, indexieren / check, save, index", elem_id="staff-add"
-            )
+            add = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-add")
             add_status = gr.Markdown(elem_id="staff-add-status")
             gr.Markdown("### FAQ und Partnerprofile bearbeiten / edit FAQ and partner files")
             chooser = gr.Dropdown(
@@ -151,9 +149,7 @@ def staff_tab(assistant: Assistant) -> None:
                 elem_id="staff-file",
             )
             editor = gr.Code(language="yaml", label="YAML", elem_id="staff-editor")
-            save = gr.Button(
-                "Prüfen, speichern, indexieren / check, save, index", elem_id="staff-save"
-            )
+            save = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-save")
             save_status = gr.Markdown(elem_id="staff-save-status")
 
         view = partial(feedback_view, assistant)
