@@ -24,7 +24,7 @@ from assistant.rerank import LlmReranker
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.editing import apply_change, document_files, editable_files
-from index.indexer import IndexReport, index_corpus
+from index.indexer import IndexReport, embed_ahead, index_corpus
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
 
@@ -180,7 +180,14 @@ class Assistant:
         return report
 
     def index_documents(self, corpus: Corpus) -> IndexReport:
-        """Make the index mirror ``corpus`` (also used by ``assistant eval`` for its data)."""
+        """Make the index mirror ``corpus`` (also used by ``assistant eval`` for its data).
+
+        New text is embedded first, without the lock, so questions asked meanwhile wait only
+        for writing Chroma and rebuilding the in-memory indexes from cached vectors.
+        """
+        chunking = (self.settings.chunk_chars, self.settings.chunk_overlap)
+        has_sentences = getattr(self.retriever, "refresh", None) is not None
+        embed_ahead(corpus, self.embeddings, *chunking, sentences=has_sentences)
         with self._lock:
             report = index_corpus(
                 corpus,

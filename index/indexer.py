@@ -13,6 +13,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.text import answer_sentences, faq_questions
 from index.chunking import Chunk, chunk_document
 from index.loaders import Corpus
 
@@ -76,6 +77,28 @@ def sync_chunks(collection: Any, chunks: list[Chunk], embeddings: Embeddings) ->
     for start in range(0, len(stale), WRITE_BATCH):
         collection.delete(ids=stale[start : start + WRITE_BATCH])
     return len(new), len(stale)
+
+
+def embed_ahead(
+    corpus: Corpus, embeddings: Embeddings, chunk_chars: int, overlap: int, sentences: bool
+) -> None:
+    """Embed the corpus's new text into the embedding cache before indexing starts.
+
+    Embedding is the slow, model-bound part. Done ahead, outside the lock that answering
+    also takes, the indexing run itself only reads vectors from the cache. ``sentences``
+    also embeds what the hybrid retriever's refresh embeds: quotable sentences, FAQ variants
+    (as passages, and as queries for the FAQ matcher).
+    """
+    chunks = chunk_corpus(corpus, chunk_chars, overlap)
+    embeddings.embed_documents([c.text for c in chunks])
+    if not sentences:
+        return
+    variants = [q for c in chunks for q in faq_questions(c.text, c.metadata)]
+    embeddings.embed_documents(
+        [s for c in chunks for s in answer_sentences(c.text, c.metadata)] + variants
+    )
+    for variant in variants:
+        embeddings.embed_query(variant)
 
 
 def index_corpus(

@@ -3,6 +3,7 @@ invalid ones are refused with file:line problems and leave every file and the in
 
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,39 @@ def test_questions_during_reindexing_see_a_whole_index(
         thread.join()
     assert not errors, errors
     assert len(answers) > 3 and all("3. März 2024" in a for a in answers)
+
+
+def test_questions_are_answered_while_new_text_is_embedded(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedding a large upload takes long; it happens before the indexing lock is taken."""
+    embedding, release = threading.Event(), threading.Event()
+    model = staff_assistant.embeddings.inner  # type: ignore[attr-defined]
+    embed = model.embed_documents
+
+    def paused_embed(texts: list[str]) -> list[list[float]]:
+        embedding.set()
+        release.wait(60)
+        return embed(texts)
+
+    monkeypatch.setattr(model, "embed_documents", paused_embed)
+    fresh = ACADEMY + f" Kennung {uuid.uuid4().hex}.".encode()  # never embedded before
+    upload = threading.Thread(target=staff_assistant.add_document, args=("kurs.txt", fresh, META))
+    upload.start()
+    try:
+        assert embedding.wait(30), "the upload never reached the embedding model"
+        answers: list[str] = []
+        reader = threading.Thread(
+            target=lambda: answers.append(staff_assistant.ask(QUESTION).answer)
+        )
+        reader.start()
+        reader.join(30)
+        assert not reader.is_alive(), "the question waited for the embedding of the upload"
+        assert "3. März 2024" in answers[0]
+    finally:
+        release.set()
+        upload.join()
+    assert (
+        "Donnerstag"
+        in staff_assistant.ask("Wann gibt es den Kurs zum Programmieren von Lernrobotern?").answer
+    )
