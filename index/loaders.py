@@ -154,9 +154,11 @@ def partner_documents(
 ) -> list[SourceDocument]:
     """Render a partner profile as one searchable text per language, plus its known gaps."""
 
+    def route_lines(lang: str) -> list[str]:
+        return [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
+
     def contact(lang: str) -> str:
-        routes = [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
-        return "; ".join(routes) or str(profile.website or "")
+        return "; ".join(route_lines(lang)) or str(profile.website or "")
 
     base: dict[str, Any] = {
         "partner_id": profile.id,
@@ -193,8 +195,7 @@ def partner_documents(
         ]
         if profile.website:
             lines.append(f"Website: {profile.website}")
-        for route in profile.contact_routes:
-            lines.append(f"{getattr(route.label, lang)}: {route.email or route.url}")
+        lines += route_lines(lang)
         docs.append(document(lang, lang, "\n".join(lines), topics))
     if profile.unknown:
         # what the sources do NOT say about this partner: answers drawn from it abstain. One
