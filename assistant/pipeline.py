@@ -7,6 +7,7 @@ logic (that is ``assistant.wiring``), only the order of the stages and input che
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from assistant.rerank import LlmReranker
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.editing import apply_change, document_files, editable_files
-from index.indexer import IndexReport, embed_ahead, index_corpus
+from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
 
@@ -185,17 +186,12 @@ class Assistant:
         New text is embedded first, without the lock, so questions asked meanwhile wait only
         for writing Chroma and rebuilding the in-memory indexes from cached vectors.
         """
-        chunking = (self.settings.chunk_chars, self.settings.chunk_overlap)
+        started = time.perf_counter()
+        chunks = chunk_corpus(corpus, self.settings.chunk_chars, self.settings.chunk_overlap)
         has_sentences = getattr(self.retriever, "refresh", None) is not None
-        embed_ahead(corpus, self.embeddings, *chunking, sentences=has_sentences)
+        embed_ahead(self.collection, chunks, self.embeddings, sentences=has_sentences)
         with self._lock:
-            report = index_corpus(
-                corpus,
-                self.collection,
-                self.embeddings,
-                self.settings.chunk_chars,
-                self.settings.chunk_overlap,
-            )
+            report = index_corpus(corpus, chunks, self.collection, self.embeddings, started)
             self.refresh()
         return report
 

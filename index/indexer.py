@@ -80,33 +80,38 @@ def sync_chunks(collection: Any, chunks: list[Chunk], embeddings: Embeddings) ->
 
 
 def embed_ahead(
-    corpus: Corpus, embeddings: Embeddings, chunk_chars: int, overlap: int, sentences: bool
+    collection: Any, chunks: list[Chunk], embeddings: Embeddings, sentences: bool
 ) -> None:
-    """Embed the corpus's new text into the embedding cache before indexing starts.
+    """Embed the chunks the collection does not hold yet into the embedding cache.
 
     Embedding is the slow, model-bound part. Done ahead, outside the lock that answering
-    also takes, the indexing run itself only reads vectors from the cache. ``sentences``
-    also embeds what the hybrid retriever's refresh embeds: quotable sentences, FAQ variants
-    (as passages, and as queries for the FAQ matcher).
+    also takes, the indexing run itself only reads vectors from the cache. Chunks already
+    indexed were embedded when they were added, so an unchanged corpus costs one id listing.
+    ``sentences`` also embeds what the hybrid retriever's refresh embeds for new chunks:
+    quotable sentences and FAQ variants (as passages, and as queries for the FAQ matcher).
     """
-    chunks = chunk_corpus(corpus, chunk_chars, overlap)
-    embeddings.embed_documents([c.text for c in chunks])
+    present = existing_ids(collection)
+    new = [c for c in chunks if c.id not in present]
+    if not new:
+        return
+    embeddings.embed_documents([c.text for c in new])
     if not sentences:
         return
-    variants = [q for c in chunks for q in faq_questions(c.text, c.metadata)]
+    variants = [q for c in new for q in faq_questions(c.text, c.metadata)]
     embeddings.embed_documents(
-        [s for c in chunks for s in answer_sentences(c.text, c.metadata)] + variants
+        [s for c in new for s in answer_sentences(c.text, c.metadata)] + variants
     )
     for variant in variants:
         embeddings.embed_query(variant)
 
 
 def index_corpus(
-    corpus: Corpus, collection: Any, embeddings: Embeddings, chunk_chars: int, overlap: int
+    corpus: Corpus, chunks: list[Chunk], collection: Any, embeddings: Embeddings, started: float
 ) -> IndexReport:
-    """Chunk, embed and write the corpus; the collection ends up mirroring it exactly."""
-    started = time.perf_counter()
-    chunks = chunk_corpus(corpus, chunk_chars, overlap)
+    """Write the corpus's ``chunks`` (``chunk_corpus``); the collection ends up mirroring it.
+
+    ``started`` is when the run began (``time.perf_counter``), embedding ahead included.
+    """
     added, removed = sync_chunks(collection, chunks, embeddings)
     return IndexReport(
         documents=len({d.source for d in corpus.documents}),
