@@ -299,8 +299,6 @@ def run_eval(
     assistant = build_assistant(scratch, embeddings=embeddings, client=client)
     started = time.perf_counter()
     assistant.index_documents(corpus)
-    if corpus.contact:
-        assistant.extractive.routes.fallback = corpus.contact.fallback.model_dump()
     index_seconds = time.perf_counter() - started
     retriever = RETRIEVERS[retriever_name](assistant, corpus, client)
     report = evaluate(assistant, questions, retriever)

@@ -174,14 +174,10 @@ class Assistant:
 
     def index(self, corpus_dir: Path | None = None) -> IndexReport:
         """Validate and (re-)index a corpus; invalid corpora leave the index untouched."""
-        corpus = load_corpus(corpus_dir or self.settings.corpus_dir)
-        report = self.index_documents(corpus)
-        if corpus.contact:
-            self.extractive.routes.fallback = corpus.contact.fallback.model_dump()
-        return report
+        return self.index_documents(load_corpus(corpus_dir or self.settings.corpus_dir))
 
     def index_documents(self, corpus: Corpus) -> IndexReport:
-        """Make the index mirror ``corpus`` (also used by ``assistant eval`` for its data).
+        """Make the index mirror ``corpus`` and take its contact route (``assistant eval`` too).
 
         New text is embedded first, without the lock, so questions asked meanwhile wait only
         for writing Chroma and rebuilding the in-memory indexes from cached vectors.
@@ -193,6 +189,8 @@ class Assistant:
         with self._lock:
             report = index_corpus(corpus, chunks, self.collection, self.embeddings, started)
             self.refresh()
+        if corpus.contact:
+            self.extractive.routes.fallback = corpus.contact.fallback.model_dump()
         return report
 
     def refresh(self) -> None:
