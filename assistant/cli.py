@@ -69,6 +69,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.contract(), ensure_ascii=False))
     else:
+        if answer.notice:  # e.g. the LLM endpoint failed: say why this is the extractive answer
+            print(f"({answer.notice})", file=sys.stderr)
         print(answer.answer)
         for c in answer.citations:
             print(f"[{c.n}] {c.title} — {c.source}" + (f" <{c.url}>" if c.url else ""))

@@ -103,3 +103,16 @@ def test_feedback_command_lists_unanswered_and_disliked(tmp_path: Path) -> None:
     assert data["disliked"][0]["comment"] == "falsch"
     text = run_cli("feedback", env=env).stdout
     assert "Gibt es eine Mitgliederliste?" in text and "comment: falsch" in text
+
+
+def test_ask_with_endpoint_down_says_why_it_is_extractive(real_data_dir: Path) -> None:
+    env = {
+        "ASSISTANT_DATA_DIR": str(real_data_dir),
+        "ASSISTANT_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+        "ASSISTANT_LLM_MODEL": "any",
+        "ASSISTANT_LLM_TIMEOUT": "5",
+    }
+    result = run_cli("ask", "Welche Institute der FH Aachen forschen zu Robotik?", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "unreachable" in result.stderr
+    assert "MASKOR" in result.stdout
