@@ -85,7 +85,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate retrieval and answers; print a table or the JSON report."""
     from assistant.evaluation import run_eval
 
-    questions = Path(args.questions or settings.corpus_dir / "eval" / "questions.jsonl")
+    questions = Path(args.questions or settings.corpus_dir / "eval" / "gold-test.jsonl")
     passages = Path(args.passages) if args.passages else None
     report = run_eval(settings, questions, passages, args.retriever)
     if args.json:
@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("eval", help="measure retrieval and answers on JSONL data")
-    p.add_argument("--questions", help="questions JSONL (default corpus/eval/questions.jsonl)")
+    p.add_argument("--questions", help="questions JSONL (default corpus/eval/gold-test.jsonl)")
     p.add_argument("--passages", help="passages JSONL (default: the corpus itself)")
     p.add_argument("--retriever", default="default", help="default, dense or baseline")
     p.add_argument("--corpus", help="corpus directory when no --passages are given")

@@ -30,7 +30,7 @@ RETRIEVERS = ("hybrid", "dense", "baseline")
 def quality() -> dict[str, Any]:
     settings = load_settings(data_dir=ROOT / "data", corpus_dir=ROOT / "corpus")
     out: dict[str, Any] = {"gold": {}, "xquad": {}}
-    gold = ROOT / "corpus" / "eval" / "questions.jsonl"
+    gold = ROOT / "corpus" / "eval" / "gold-test.jsonl"
     for name in RETRIEVERS:
         out["gold"][name] = run_eval(settings, gold, None, name)
     if XQUAD.exists():
