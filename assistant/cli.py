@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import QuestionError
-from assistant.retrieval import FILTER_KINDS, build_filter
+from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from assistant.settings import Settings, SettingsError, load_settings
 from index.store import StoreError
 from index.validation import CorpusError

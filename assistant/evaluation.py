@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.language import detect_language
 from assistant.models import Answer
 from assistant.pipeline import Assistant
-from assistant.retrieval import DenseRetriever, Hit, Retriever
+from assistant.retrieve.retriever import DenseRetriever, Hit, Retriever
 from assistant.settings import Settings
 from assistant.text import fold, split_sentences
 from assistant.wiring import build_assistant, build_embeddings, dense_store

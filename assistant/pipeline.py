@@ -14,15 +14,15 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.generative import NOTICE, LlmAnswerer, LlmFailure
+from assistant.answer.prompts import NOT_IN_KB
 from assistant.conversation import condense, is_follow_up
-from assistant.extractive import ExtractiveAnswerer
 from assistant.feedback import FeedbackLog
-from assistant.generative import NOTICE, LlmAnswerer, LlmFailure
 from assistant.language import detect_language
 from assistant.models import Answer, QuestionError
-from assistant.prompts import NOT_IN_KB
-from assistant.rerank import LlmReranker
-from assistant.retrieval import Hit, Retriever
+from assistant.retrieve.rerank import LlmReranker
+from assistant.retrieve.retriever import Hit, Retriever
 from assistant.settings import Settings
 from index.editing import apply_change, document_files, editable_files
 from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus

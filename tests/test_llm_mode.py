@@ -143,8 +143,8 @@ def test_follow_up_is_condensed_by_the_model(llm_assistant, server) -> None:
 def test_llm_reranker_reorders_and_survives_failures(server) -> None:
     from langchain_openai import ChatOpenAI
 
-    from assistant.rerank import LlmReranker
-    from assistant.retrieval import Hit
+    from assistant.retrieve.rerank import LlmReranker
+    from assistant.retrieve.retriever import Hit
 
     hits = [Hit(str(i), f"Passage {i}.", 0.9 - i / 100, {"title": f"T{i}"}) for i in range(4)]
 

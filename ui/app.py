@@ -15,7 +15,7 @@ import gradio as gr
 
 from assistant.models import QuestionError
 from assistant.pipeline import Assistant
-from assistant.retrieval import FILTER_KINDS, build_filter
+from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from ui.format import mode_line, render_answer
 from ui.staff import staff_tab
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.retrieval import Hit
+from assistant.retrieve.retriever import Hit
 from assistant.text import fold
 
 DEFAULT_ROUTE = {

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.keyword import KeywordIndex
-from assistant.retrieval import Hit
+from assistant.retrieve.keyword import KeywordIndex
+from assistant.retrieve.retriever import Hit
 from assistant.text import body_of, faq_questions, is_gap_statement, split_sentences
 
 

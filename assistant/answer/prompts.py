@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.retrieval import Hit
+from assistant.retrieve.retriever import Hit
 
 NOT_IN_KB = "NOT_IN_KNOWLEDGE_BASE"
 LANGUAGE_NAME = {"de": "German", "en": "English"}

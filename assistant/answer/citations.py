@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.keyword import KeywordIndex
 from assistant.language import detect_language
 from assistant.models import Citation
-from assistant.retrieval import Hit
+from assistant.retrieve.keyword import KeywordIndex
+from assistant.retrieve.retriever import Hit
 from assistant.text import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")

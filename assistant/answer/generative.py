@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.citations import CitationChecker
+from assistant.answer.citations import CitationChecker
+from assistant.answer.prompts import NOT_IN_KB, answer_messages, condense_messages
 from assistant.models import Answer
-from assistant.prompts import NOT_IN_KB, answer_messages, condense_messages
-from assistant.retrieval import Hit
+from assistant.retrieve.retriever import Hit
 
 NOTICE = {
     "de": "Das Sprachmodell lieferte keine verwendbare Antwort ({reason}); "

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer_types import carries, expected_type, has_expected_type, shares_number
-from assistant.faq import FaqMatch, FaqMatcher
+from assistant.answer.answer_types import carries, expected_type, has_expected_type, shares_number
+from assistant.answer.routes import Routes
 from assistant.models import Answer, Citation
-from assistant.retrieval import Hit
-from assistant.routes import Routes
+from assistant.retrieve.faq import FaqMatch, FaqMatcher
+from assistant.retrieve.retriever import Hit
 from assistant.text import answer_sentences, is_gap_statement, terms
 
 FRAMING = {

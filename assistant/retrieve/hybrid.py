@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.keyword import KeywordIndex
 from assistant.language import detect_language
-from assistant.retrieval import Hit
+from assistant.retrieve.keyword import KeywordIndex
+from assistant.retrieve.retriever import Hit
 from assistant.text import answer_sentences, faq_questions
 
 PAGE = 5000
