@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.models import Lang
+
 _WORD = re.compile(r"[a-zäöüß]+", re.IGNORECASE)
 
 GERMAN = frozenset(
@@ -161,7 +163,7 @@ ENGLISH = frozenset(
 )
 
 
-def detect_language(text: str, default: str = "de") -> str:
+def detect_language(text: str, default: Lang = "de") -> Lang:
     """Return ``"de"`` or ``"en"``; ``default`` (German, the corpus language) on a tie."""
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:

@@ -7,6 +7,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Mode = Literal["extractive", "llm"]
+Lang = Literal["de", "en"]
+# why the assistant did not answer (``assistant.answer.gate``)
+Reason = Literal[
+    "out_of_domain", "nothing_relevant", "fact_missing", "stated_unknown", "personal_data"
+]
 
 
 class Citation(BaseModel):
@@ -17,7 +22,7 @@ class Citation(BaseModel):
     title: str
     url: str | None = None
     snippet: str
-    language: str = "de"
+    language: Lang = "de"
 
 
 class Answer(BaseModel):
@@ -27,8 +32,10 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     mode: Mode = "extractive"
     abstained: bool = False
-    lang: Literal["de", "en"] = "de"
+    lang: Lang = "de"
     notice: str | None = None
+    reason: Reason | None = None  # set when abstained: why there is no answer
+    confidence: float | None = None  # the gate's probability that the sources answer it
 
     def contract(self) -> dict[str, Any]:
         """The JSON object of the ``assistant ask --json`` contract (design doc)."""
@@ -37,8 +44,9 @@ class Answer(BaseModel):
             {"source": c.source, "title": c.title, "url": c.url, "snippet": c.snippet, "n": c.n}
             for c in self.citations
         ]
-        if self.notice is None:
-            data.pop("notice")
+        for optional in ("notice", "reason", "confidence"):
+            if data[optional] is None:
+                data.pop(optional)
         return data
 
 

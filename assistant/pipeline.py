@@ -14,16 +14,22 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer.evidence import Evidence, gather
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.gate import AnswerGate, Decision
 from assistant.answer.generative import NOTICE, LlmAnswerer, LlmFailure
+from assistant.answer.personal import surnames
 from assistant.answer.prompts import NOT_IN_KB
 from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
-from assistant.models import Answer, QuestionError
+from assistant.models import Answer, Lang, QuestionError
+from assistant.retrieve.faq import FaqMatch, FaqMatcher
+from assistant.retrieve.hit import Hit
 from assistant.retrieve.rerank import LlmReranker
-from assistant.retrieve.retriever import Hit, Retriever
+from assistant.retrieve.retriever import Retriever, filter_topics
 from assistant.settings import Settings
+from assistant.text import fold
 from index.editing import apply_change, document_files, editable_files
 from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
 from index.loaders import Corpus, load_corpus
@@ -39,6 +45,8 @@ class Assistant:
         embeddings: Embeddings,
         collection: Any,
         retriever: Retriever,
+        faq: FaqMatcher,
+        gate: AnswerGate,
         extractive: ExtractiveAnswerer,
         llm: LlmAnswerer | None = None,
         reranker: LlmReranker | None = None,
@@ -48,6 +56,8 @@ class Assistant:
         self.embeddings = embeddings
         self.collection = collection
         self.retriever = retriever
+        self.faq = faq
+        self.gate = gate
         self.extractive = extractive
         self.llm = llm
         self.reranker = reranker
@@ -57,6 +67,7 @@ class Assistant:
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
+        self.topic_labels: dict[str, list[str]] = {}  # topic id -> labels (topics.yaml)
 
     @property
     def mode(self) -> str:
@@ -105,52 +116,73 @@ class Assistant:
     def answer_stream(
         self,
         query: str,
-        lang: str,
+        lang: Lang,
         where: dict[str, Any] | None = None,
         hits: list[Hit] | None = None,
     ) -> Iterator[Answer]:
-        """The one answering order: FAQ answer, else retrieve and compose, generate or abstain.
+        """The one answering order: retrieve, gate, then compose, generate or abstain.
 
         ``hits`` skips retrieval: ``assistant eval`` passes those of the retriever it measures.
         """
-        use_faq = not where or where == {"kind": "faq"}
-        with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
-            curated = self.extractive.faq_answer(query, lang) if use_faq else None
-            if curated is None and hits is None:
-                hits = self.retriever.retrieve(query, self.settings.top_k, where)
-        if curated is not None:
-            yield curated
+        curated = self.faq.lookup(query) if not where or where == {"kind": "faq"} else None
+        if curated is not None:  # asked in the very words of a FAQ variant
+            yield self.extractive.curated(query, lang, curated)
             return
-        hits = hits or []
+        evidence, decision = self.judge(query, lang, where, hits)
+        if not decision.answer:
+            reason = decision.reason or "nothing_relevant"
+            yield self.extractive.abstain(query, lang, reason, evidence, decision)
+        elif self.llm is None:
+            yield _confident(self.extractive.compose(query, lang, evidence), decision)
+        else:
+            yield from self._generate(query, lang, evidence, decision)
+
+    def judge(
+        self,
+        query: str,
+        lang: Lang,
+        where: dict[str, Any] | None = None,
+        hits: list[Hit] | None = None,
+    ) -> tuple[Evidence, Decision]:
+        """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide.
+
+        Curated FAQ entries count as evidence only without a filter, or with a FAQ filter.
+        """
+        use_faq = not where or where == {"kind": "faq"}
+        # a topic filter says what the question is about ("who works on this?" + robotics)
+        labels = [label for t in filter_topics(where) for label in self.topic_labels.get(t, [t])]
+        query = " ".join([query, *labels])
+        with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
+            faq: FaqMatch | None = self.faq.match(query) if use_faq else None
+            if hits is None:
+                hits = self.retriever.retrieve(query, self.settings.top_k, where)
         if self.reranker is not None:
             hits = self.reranker.rerank(query, hits)
-        relevant = self.extractive.relevant(hits, lang)
-        if not relevant:
-            yield self.extractive.abstain(lang, query)
-        elif self.llm is None:
-            yield self.extractive.compose(query, relevant, lang)
-        else:
-            yield from self._generate(query, relevant, lang)
+        evidence = gather(query, lang, hits, self.embeddings)
+        return evidence, self.gate.decide(query, lang, evidence, faq)
 
-    def _generate(self, query: str, relevant: list[Hit], lang: str) -> Iterator[Answer]:
+    def _generate(
+        self, query: str, lang: Lang, evidence: Evidence, decision: Decision
+    ) -> Iterator[Answer]:
         assert self.llm is not None
+        sources = evidence.hits
         text = ""
         try:
-            for text in self.llm.stream(query, relevant, lang):
+            for text in self.llm.stream(query, sources, lang):
                 if NOT_IN_KB not in text:
-                    yield Answer(answer=text, mode="llm", lang=lang)  # type: ignore[arg-type]
-            final = self.llm.finish(text, relevant, lang)
+                    yield Answer(answer=text, mode="llm", lang=lang)
+            final = self.llm.finish(text, sources, lang)
         except LlmFailure as failure:
-            fallback = self.extractive.compose(query, relevant, lang)
+            fallback = _confident(self.extractive.compose(query, lang, evidence), decision)
             fallback.notice = NOTICE[lang].format(reason=failure.reason)
             yield fallback
             return
-        if final is None:
-            abstained = self.extractive.abstain(lang, query, relevant)
+        if final is None:  # the model found no answer in the sources the gate let through
+            abstained = self.extractive.abstain(query, lang, "fact_missing", evidence, decision)
             abstained.mode = "llm"
             yield abstained
         else:
-            yield final
+            yield _confident(final, decision)
 
     def record(self, question: str, answer: Answer) -> int | None:
         """Store a question the chat or API answered, for staff; the id is for rating it."""
@@ -202,12 +234,18 @@ class Assistant:
         refresh = getattr(self.retriever, "refresh", None)
         if refresh:
             refresh()
-        self.extractive.faq.load(self.collection)
+        self.faq.load(self.collection)
         partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
         metas = partners["metadatas"]
         self.extractive.routes.load(metas)
         names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
+        self.gate.guard.organisations = [fold(n) for n in self.names]
+        # whose private data is never given out, whatever a document says: the people named
+        texts = getattr(self.retriever, "texts", None)
+        if texts is None:
+            texts = self.collection.get(include=["documents"])["documents"]
+        self.gate.guard.people = surnames(texts)
         self.topics = sorted(
             {k[len("topic_") :] for m in metas for k in m if k.startswith("topic_")}
         )
@@ -239,3 +277,9 @@ class Assistant:
     def chunk_count(self) -> int:
         """Number of chunks in the index (0 means: run ``assistant index`` first)."""
         return int(self.collection.count())
+
+
+def _confident(answer: Answer, decision: Decision) -> Answer:
+    """The answer with the gate's probability that the sources answer the question."""
+    answer.confidence = round(decision.probability, 3)
+    return answer

@@ -41,11 +41,11 @@ class Settings(BaseSettings):
         "hybrid", description="hybrid (dense + keyword + sentence rerank) or dense only."
     )
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answer stage.")
-    min_relevance: float = Field(
-        0.85, ge=0.0, le=1.0, description="Below this fused relevance the assistant abstains."
-    )
-    faq_min_relevance: float = Field(
-        0.95, ge=0.0, le=1.0, description="Question-to-FAQ-variant similarity for a curated answer."
+    gate_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Answer when the gate's probability reaches this; unset = the fitted value.",
     )
     max_question_chars: int = Field(2000, ge=10, le=100_000)
     chunk_chars: int = Field(900, ge=200, le=8000)

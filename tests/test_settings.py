@@ -30,7 +30,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     [
         ("ASSISTANT_TOP_K", "many"),
         ("ASSISTANT_TOP_K", "0"),
-        ("ASSISTANT_MIN_RELEVANCE", "1.5"),
+        ("ASSISTANT_GATE_THRESHOLD", "1.5"),
         ("ASSISTANT_PORT", "70000"),
         ("ASSISTANT_COLLECTION", "has space"),
     ],

@@ -74,12 +74,42 @@ _ASKS_AMOUNT = re.compile(
 )
 _MONEY = re.compile(r"€|\$|\b(eur|euro|mio|million(en)?|mrd|milliarden?|billion|dollar)\b", re.I)
 
+_ASKS_HOURS = re.compile(
+    r"(öffnungszeit|oeffnungszeit|opening hours|opening times|geöffnet|geoeffnet|\bopen on\b|"
+    r"what time|um wie viel uhr|uhrzeit)",
+    re.IGNORECASE,
+)
+_HOURS = re.compile(
+    r"\b\d{1,2}([:.]\d{2})?\s*(uhr|h|am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d{2}\b", re.I
+)
+_ASKS_EMAIL = re.compile(
+    r"\b(e-?mail\w*|mail-?adresse\w*|mailbox\w*|\w*postfach\w*|mail address)\b", re.I
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_ASKS_URL = re.compile(
+    r"\b(website|webseite|web site|homepage|internetseite|internetadresse|webadresse|url|"
+    r"web address|web link|link)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(de|com|org|eu|ai|digital|nrw|net|info)\b", re.I)
+_ASKS_ADDRESS = re.compile(
+    r"\b(adresse|anschrift|address|postleitzahl|postal code|zip code|which street|"
+    r"welche[rn]? stra(ß|ss)e|an welcher stra(ß|ss)e|on which (road|street))\b",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(
+    r"\b\d{5}\b|\w*(straße|strasse|str\.|weg|platz|graben|markt|allee|gasse|ring|street|road|"
+    r"square)\b",
+    re.IGNORECASE,
+)
+
 # people named by their function: the question asks for one, an answer must name one
 _ROLE = (
     r"leitet|leiten|geleitet|leads?|led|heads?|headed|director\w*|direktor\w*|"
     r"geschäftsführ\w*|managing|manager\w*|chair\w*|vorsitz\w*|vorstand\w*|präsident\w*|"
     r"president\w*|sprecher\w*|spokes\w*|ceo|leiter\w*|leitung|ansprechp\w*|contact person|"
-    r"bürgermeister\w*|mayor|dezernent\w*|koordinat\w*|coordinat\w*"
+    r"bürgermeister\w*|mayor|dezernent\w*|koordinat\w*|coordinat\w*|moderat\w*|moderier\w*|"
+    r"unterzeichn\w*|unterschrieb\w*|signed|signator\w*"
 )
 _ASKS_ROLE = re.compile(rf"^\W*(wer|who)\b.*\b({_ROLE})\b", re.IGNORECASE)
 # ... and the ways a sentence can name someone in a function without the same title
@@ -92,15 +122,27 @@ _NAMES_ROLE = re.compile(
 
 
 def expected_type(question: str) -> str | None:
-    """The kind asked for: "upcoming", "date", "amount", "phone", "number", "role" or None."""
+    """The kind of answer asked for, or None.
+
+    One of "upcoming", "hours", "date", "amount", "phone", "email", "url", "address",
+    "number" and "role".
+    """
     if _ASKS_NEXT.search(question) and (_ASKS_WHEN.search(question) or _DATE.search(question)):
         return "upcoming"
+    if _ASKS_HOURS.search(question):
+        return "hours"
     if _ASKS_WHEN.search(question):
         return "date"
     if _ASKS_AMOUNT.search(question):
         return "amount"
     if _ASKS_PHONE.search(question):
         return "phone"
+    if _ASKS_EMAIL.search(question):
+        return "email"
+    if _ASKS_URL.search(question):
+        return "url"
+    if _ASKS_ADDRESS.search(question):
+        return "address"
     if _ASKS_NUMBER.search(question):
         return "number"
     if _ASKS_ROLE.search(question):
@@ -114,6 +156,14 @@ def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
         return _mentions_date_from(sentence, today)
     if kind == "date":
         return bool(_DATE.search(sentence))
+    if kind == "hours":
+        return bool(_HOURS.search(sentence))
+    if kind == "email":
+        return bool(_EMAIL.search(sentence))
+    if kind == "url":
+        return bool(_URL.search(sentence))
+    if kind == "address":
+        return bool(_ADDRESS.search(sentence))
     if kind == "amount":
         return bool(_MONEY.search(sentence))
     if kind == "phone":

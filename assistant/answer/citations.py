@@ -16,8 +16,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.language import detect_language
 from assistant.models import Citation
+from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import KeywordIndex
-from assistant.retrieve.retriever import Hit
 from assistant.text import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
@@ -53,10 +53,9 @@ class CitationChecker:
         if not claim:
             return False, ""
         candidates = [s for s, _ in hit.sentences] or split_sentences(hit.text) or [hit.text]
-        language = str(hit.metadata.get("language", "de"))
-        coverages = [self.keyword.coverage(claim, c, language) for c in candidates]
+        coverages = [self.keyword.coverage(claim, c, hit.language) for c in candidates]
         best = int(np.argmax(coverages))
-        if coverages[best] >= self.min_coverage and detect_language(claim) == language:
+        if coverages[best] >= self.min_coverage and detect_language(claim) == hit.language:
             return True, candidates[best]
         query = np.asarray(self.embeddings.embed_query(claim))
         vectors = np.asarray(self.embeddings.embed_documents(candidates))
@@ -96,8 +95,8 @@ class CitationChecker:
         return Citation(
             n=number,
             source=hit.source,
-            title=str(hit.metadata.get("title", hit.source)),
-            url=str(hit.metadata.get("url") or "") or None,
+            title=hit.title or hit.source,
+            url=hit.url,
             snippet=snippet,
-            language=str(hit.metadata.get("language", "de")),
+            language=hit.language,
         )

@@ -16,7 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answer.citations import CitationChecker
 from assistant.answer.prompts import NOT_IN_KB, answer_messages, condense_messages
 from assistant.models import Answer
-from assistant.retrieve.retriever import Hit
+from assistant.retrieve.hit import Hit
 
 NOTICE = {
     "de": "Das Sprachmodell lieferte keine verwendbare Antwort ({reason}); "

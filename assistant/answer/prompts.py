@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.retrieve.retriever import Hit
+from assistant.retrieve.hit import Hit
 
 NOT_IN_KB = "NOT_IN_KNOWLEDGE_BASE"
 LANGUAGE_NAME = {"de": "German", "en": "English"}
@@ -45,7 +45,7 @@ def format_sources(hits: list[Hit]) -> str:
     """Number the sources 1..n, each fenced, with its title."""
     parts = []
     for n, hit in enumerate(hits, start=1):
-        title = _fence(str(hit.metadata.get("title", hit.source)))
+        title = _fence(hit.title or hit.source)
         parts.append(f'<source n="{n}" title="{title}">\n{_fence(hit.text)}\n</source>')
     return "\n\n".join(parts)
 

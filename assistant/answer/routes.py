@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.retrieve.retriever import Hit
+from assistant.retrieve.hit import Hit
 from assistant.text import fold
 
 DEFAULT_ROUTE = {
@@ -64,9 +64,8 @@ class Routes:
         ]
         if named:
             return max(named, key=lambda pair: pair[0])[1]
-        if hits and hits[0].metadata.get("kind") == "partner":
-            title = hits[0].metadata.get("title")
-            return next((p for p in self.partners if p.name == title), None)
+        if hits and hits[0].is_partner:
+            return next((p for p in self.partners if p.name == hits[0].title), None)
         return None
 
     def text(self, lang: str, question: str = "", hits: Sequence[Hit] = ()) -> str:

@@ -10,15 +10,16 @@ dominate. So a paraphrase must also cover most of the question's rare words (``c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import KeywordIndex
-from assistant.retrieve.retriever import Hit
-from assistant.text import body_of, faq_questions, is_gap_statement, split_sentences
+from assistant.text import body_of, faq_questions, fold, is_gap_statement, split_sentences
 
 
 @dataclass
@@ -39,6 +40,7 @@ class FaqMatcher:
         self.keyword = keyword  # for the lexical check; the hybrid retriever's index
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._rows: list[tuple[Hit, str]] = []
+        self._exact: dict[str, Hit] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -50,11 +52,20 @@ class FaqMatcher:
         for chunk_id, text, meta in zip(
             page["ids"], page["documents"], page["metadatas"], strict=True
         ):
-            hit = Hit(id=chunk_id, text=text, score=1.0, metadata=dict(meta or {}))
-            rows.extend((hit, q) for q in faq_questions(text, hit.metadata))
+            hit = Hit.from_chunk(chunk_id, text, 1.0, dict(meta or {}))
+            rows.extend((hit, q) for q in faq_questions(text, hit.kind))
         vectors = [self.embeddings.embed_query(q) for _, q in rows]
+        self._exact = {normalise(q): hit for hit, q in rows}
         self._rows = rows
         self._vectors = np.asarray(vectors, dtype=np.float32) if rows else self._vectors
+
+    def lookup(self, question: str) -> Hit | None:
+        """The FAQ entry that has ``question`` itself as a variant (case and punctuation aside).
+
+        A variant is a promise of the staff who wrote it: asked in those words, the question
+        gets that entry's curated answer. Anything less than the same words is for the gate.
+        """
+        return self._exact.get(normalise(question))
 
     def match(self, question: str, close: float = 0.95) -> FaqMatch | None:
         """The FAQ entry that best matches ``question`` (None without FAQ entries).
@@ -82,8 +93,7 @@ class FaqMatcher:
     def _coverage(self, question: str, hit: Hit) -> float:
         if self.keyword is None or not len(self.keyword):
             return 1.0
-        language = str(hit.metadata.get("language", "de"))
-        return self.keyword.coverage(question, _what_it_answers(hit), language)
+        return self.keyword.coverage(question, _what_it_answers(hit), hit.language)
 
 
 def _what_it_answers(hit: Hit) -> str:
@@ -95,8 +105,13 @@ def _what_it_answers(hit: Hit) -> str:
     An entry that is a gap as a whole (``known_gap``) keeps all its words: matching it is
     how such questions get their curated "not known" answer.
     """
-    if hit.metadata.get("known_gap"):
+    if hit.known_gap:
         return hit.text
-    answer = body_of(hit.text, hit.metadata)
+    answer = body_of(hit.text, hit.kind)
     stated = [s for s in split_sentences(answer) if not is_gap_statement(s)]
-    return "\n".join([*faq_questions(hit.text, hit.metadata), *stated])
+    return "\n".join([*faq_questions(hit.text, hit.kind), *stated])
+
+
+def normalise(question: str) -> str:
+    """A question's words, folded, without punctuation: the key of an exact FAQ lookup."""
+    return " ".join(re.findall(r"\w+", fold(question)))

@@ -22,8 +22,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.language import detect_language
+from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import KeywordIndex
-from assistant.retrieve.retriever import Hit
 from assistant.text import answer_sentences, faq_questions
 
 PAGE = 5000
@@ -130,8 +130,9 @@ class HybridRetriever:
         for text, meta in zip(texts, metas, strict=True):
             # FAQ question variants take part in matching but are never quoted: they come
             # after the quotable sentences of their chunk, outside its span
-            quotable = answer_sentences(text, meta)
-            questions = faq_questions(text, meta)
+            kind = str(meta.get("kind", "document"))
+            quotable = answer_sentences(text, kind, bool(meta.get("known_gap")))
+            questions = faq_questions(text, kind)
             start = len(sentences)
             spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
             sentences += quotable + questions
@@ -173,7 +174,7 @@ class HybridRetriever:
             weight = w.keyword_same_language if same else w.keyword_cross_language
             keyword = float(keyword_scores[i]) / best_keyword
             score = w.passage * passage + (1 - w.passage) * best_sentence + weight * keyword
-            hit = Hit(id=self.ids[i], text=self.texts[i], score=score, metadata=self.metadatas[i])
+            hit = Hit.from_chunk(self.ids[i], self.texts[i], score, self.metadatas[i])
             hit.features = {"dense": passage, "sentence": best_sentence, "keyword": keyword}
             hit.sentences = [
                 (self.sentences[start + j], float(s))
@@ -182,7 +183,5 @@ class HybridRetriever:
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         for hit in hits[:k]:
-            hit.features["coverage"] = self.keyword.coverage(
-                query, hit.text, str(hit.metadata.get("language", "de"))
-            )
+            hit.features["coverage"] = self.keyword.coverage(query, hit.text, hit.language)
         return hits[:k]

@@ -157,3 +157,25 @@ class KeywordIndex:
             if total:
                 best = max(best, sum(w for t, w in weights.items() if t in present) / total)
         return best
+
+    def unseen_share(self, query: str) -> float:
+        """Share of the query's content words that the corpus has never seen.
+
+        A word counts as seen when its German or English stem (or its OCR key) is indexed.
+        "Wetter", "Apfelkuchen", "Aktienkurs": the more of a question the corpus has never
+        seen, the less likely it is about what the corpus covers.
+        """
+        analyzer = self.analyzer
+        words = [w for w in dict.fromkeys(analyzer.words(query)) if len(w) >= 3]
+        if not words:
+            return 0.0
+        unseen = 0
+        for word in words:
+            keys = [
+                key
+                for language in ("de", "en")
+                for stem in analyzer.stems([word], language)
+                for key in (stem, ocr_key(stem))
+            ]
+            unseen += not any(key in self._idf for key in keys)
+        return unseen / len(words)

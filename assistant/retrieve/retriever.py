@@ -7,27 +7,11 @@ the same interface.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from langchain_core.vectorstores import VectorStore
 
-
-@dataclass
-class Hit:
-    """A retrieved chunk with a relevance score (cosine similarity for dense retrieval)."""
-
-    id: str
-    text: str
-    score: float
-    metadata: dict[str, Any] = field(default_factory=dict)
-    features: dict[str, float] = field(default_factory=dict)  # the signals behind ``score``
-    sentences: list[tuple[str, float]] = field(default_factory=list)  # quotable, with cosine
-
-    @property
-    def source(self) -> str:
-        """Corpus-relative source the chunk came from."""
-        return str(self.metadata.get("source", ""))
+from assistant.retrieve.hit import Hit
 
 
 class Retriever(Protocol):
@@ -48,7 +32,7 @@ class DenseRetriever:
         """Return the ``k`` most similar chunks with their cosine similarity."""
         results = self.store.similarity_search_with_relevance_scores(query, k=k, filter=where)
         return [
-            Hit(id=str(doc.id), text=doc.page_content, score=float(score), metadata=doc.metadata)
+            Hit.from_chunk(str(doc.id), doc.page_content, float(score), doc.metadata)
             for doc, score in results
         ]
 
@@ -79,3 +63,11 @@ def build_filter(
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def filter_topics(where: dict[str, Any] | None) -> list[str]:
+    """The topic ids a ``build_filter`` filter restricts to (``{"topic_robotics": True}``)."""
+    if not where:
+        return []
+    clauses = where.get("$and", [where])
+    return [key[len("topic_") :] for c in clauses for key in c if key.startswith("topic_")]

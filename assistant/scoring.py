@@ -1,0 +1,222 @@
+"""Scoring answers for ``assistant eval``: retrieval ranks, key facts, citations, abstention.
+
+Kept apart from ``assistant.evaluation`` (which loads data and drives the pipeline) so the
+definitions of every reported figure sit in one place:
+
+* ``fact_hit``: an answer (not an abstention) contains a key fact;
+* ``fact_cited``: the key fact stands in a stretch of the answer that a valid ``[n]`` marker
+  cites (markers cite the text since the previous marker);
+* ``abstained_answerable``: the wrongly-abstained share of answerable questions, overall and
+  by question language;
+* ``abstained_unanswerable``: the abstained share of unanswerable questions, overall and by
+  kind (``near-miss``, ``personal data``, ``out of domain``; XQuAD's removed passages count as
+  ``unanswerable``), plus which reason each abstention gave.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant.models import Answer
+from assistant.retrieve.hit import Hit
+from assistant.text import fold, split_sentences
+
+RANK_DEPTH = 10
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+class Question(Protocol):
+    """What scoring reads of an eval question."""
+
+    question: str
+    passage_ids: list[str]
+    answers: list[str]
+    answerable: bool
+    unanswerable_kind: str
+
+
+def ranked_sources(hits: list[Hit]) -> list[str]:
+    """Distinct sources in rank order (several chunks of one passage count once)."""
+    seen: list[str] = []
+    for hit in hits:
+        if hit.source not in seen:
+            seen.append(hit.source)
+    return seen
+
+
+def gold_rank(gold: list[str], ranking: list[str]) -> int | None:
+    """1-based rank of the first gold source within the ranking, or None."""
+    for position, source in enumerate(ranking[:RANK_DEPTH], start=1):
+        if source in gold:
+            return position
+    return None
+
+
+def retrieval_scores(ranks: list[int | None]) -> dict[str, float | int]:
+    """hit@1, hit@5 and MRR@10 from the gold ranks of a set of questions."""
+    n = len(ranks)
+    if not n:
+        return {"n": 0, "hit@1": 0.0, "hit@5": 0.0, "mrr@10": 0.0}
+    return {
+        "n": n,
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
+        "hit@5": round(sum(r is not None and r <= 5 for r in ranks) / n, 4),
+        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 4),
+    }
+
+
+def contains_fact(text: str, answers: list[str]) -> bool:
+    """True when any expected answer string occurs in the text (case and umlaut folded)."""
+    folded = fold(text)
+    return any(fold(a) in folded for a in answers)
+
+
+def fact_cited(answer: Answer, answers: list[str]) -> bool:
+    """True when a key fact stands in text that a valid ``[n]`` marker cites."""
+    valid = range(1, len(answer.citations) + 1)
+    start = 0
+    for marker in _MARKER.finditer(answer.answer):
+        cited = answer.answer[start : marker.start()]
+        if int(marker.group(1)) in valid and contains_fact(cited, answers):
+            return True
+        start = marker.end()
+    return False
+
+
+_ANSWER_LINE = re.compile(r"^(?:- )?(.*?)((?:\s*\[\d{1,2}\])+)\s*$")
+
+
+def unsupported_citations(answer: Answer, source_texts: Callable[[str], str]) -> int:
+    """Count cited lines whose quoted sentence does not occur in the cited source.
+
+    Extractive answers quote; a quote must be found verbatim (up to whitespace) in a chunk
+    of the source its marker names. An attribution prefix ("Name: ") may precede the quote.
+    """
+    bad = 0
+    for line in answer.answer.splitlines():
+        match = _ANSWER_LINE.match(line.strip())
+        if not match:
+            continue
+        quote = " ".join(match.group(1).split())
+        for n in (int(x) for x in re.findall(r"\d+", match.group(2))):
+            if not 1 <= n <= len(answer.citations):
+                bad += 1
+                continue
+            # sentences as the answerer sees them (lists joined with •, headings dropped)
+            text = " ".join(split_sentences(source_texts(answer.citations[n - 1].source)))
+            text = " ".join(text.split())
+            if quote not in text and quote.split(": ", 1)[-1] not in text:
+                bad += 1
+    return bad
+
+
+def share(count: int, total: int) -> float:
+    """``count / total`` rounded for a report (0 when there is nothing to count)."""
+    return round(count / total, 4) if total else 0.0
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50 and p95 of a list of milliseconds."""
+    if not values:
+        return {"p50": 0.0, "p95": 0.0}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2)}
+
+
+def kind_class(kind: str) -> str:
+    """The class of an unanswerable kind: "near-miss: fees" -> "near-miss"."""
+    return kind.split(":")[0].strip() or "unanswerable"
+
+
+@dataclass
+class Tally:
+    """Counts over the questions of one ``assistant eval`` run."""
+
+    ranks: dict[str, list[int | None]] = field(
+        default_factory=lambda: {"all": [], "de": [], "en": []}
+    )
+    latencies: list[tuple[float, float]] = field(default_factory=list)  # retrieval, answer ms
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, q: Question, lang: str, hits: list[Hit], answer: Answer, bad: int) -> None:
+        """Score one answered (or abstained) question."""
+        c = self.counts
+        c["unsupported"] += bad
+        if answer.abstained:
+            self.reasons[answer.reason or "unknown"] += 1
+        if not q.answerable:
+            kind = kind_class(q.unanswerable_kind)
+            for key in ("unanswerable", f"kind:{kind}"):
+                c[key] += 1
+                c[f"{key}:abstained"] += answer.abstained
+            return
+        for key in ("answerable", f"answerable:{lang}"):
+            c[key] += 1
+            c[f"{key}:abstained"] += answer.abstained
+        if q.passage_ids:
+            rank = gold_rank(q.passage_ids, ranked_sources(hits))
+            self.ranks["all"].append(rank)
+            self.ranks[lang].append(rank)
+            c["with_sources"] += 1
+            c["cited_gold"] += bool({x.source for x in answer.citations} & set(q.passage_ids))
+        if q.answers:
+            c["with_facts"] += 1
+            c["fact_hit"] += (not answer.abstained) and contains_fact(answer.answer, q.answers)
+            c["fact_cited"] += (not answer.abstained) and fact_cited(answer, q.answers)
+
+    def report(self) -> dict[str, Any]:
+        """The ``assistant eval`` report (the design doc's contract plus answer figures)."""
+        c = self.counts
+        out: dict[str, Any] = dict(retrieval_scores(self.ranks["all"]))
+        out["by_lang"] = {
+            lang: retrieval_scores(self.ranks[lang]) for lang in ("de", "en") if self.ranks[lang]
+        }
+        out["latency_ms"] = percentiles([r for r, _ in self.latencies])
+        out["answer_latency_ms"] = percentiles([a for _, a in self.latencies])  # gate + compose
+        out["ask_latency_ms"] = percentiles([r + a for r, a in self.latencies])  # a warm ask
+        abstention: dict[str, Any] = {
+            "answerable": c["answerable"],
+            "abstained_answerable": share(c["answerable:abstained"], c["answerable"]),
+            "abstained_answerable_by_lang": {
+                lang: share(c[f"answerable:{lang}:abstained"], c[f"answerable:{lang}"])
+                for lang in ("de", "en")
+                if c[f"answerable:{lang}"]
+            },
+        }
+        if c["unanswerable"]:
+            kinds = sorted(
+                k[len("kind:") :]
+                for k in c
+                if k.startswith("kind:") and not k.endswith(":abstained")
+            )
+            abstention["unanswerable"] = c["unanswerable"]
+            abstention["abstained_unanswerable"] = share(
+                c["unanswerable:abstained"], c["unanswerable"]
+            )
+            abstention["by_kind"] = {
+                kind: {
+                    "n": c[f"kind:{kind}"],
+                    "abstained": share(c[f"kind:{kind}:abstained"], c[f"kind:{kind}"]),
+                }
+                for kind in kinds
+            }
+        abstention["reasons"] = dict(self.reasons)
+        out["abstention"] = abstention
+        answers: dict[str, Any] = {"unsupported_citations": c["unsupported"]}
+        if c["with_facts"]:
+            answers.update(
+                n=c["with_facts"],
+                fact_hit=share(c["fact_hit"], c["with_facts"]),
+                fact_cited=share(c["fact_cited"], c["with_facts"]),
+            )
+        if c["with_sources"]:
+            answers["cited_gold_source"] = share(c["cited_gold"], c["with_sources"])
+        out["answers"] = answers
+        return out

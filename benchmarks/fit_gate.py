@@ -1,0 +1,158 @@
+"""Fit the answer gate on the ``dev`` rows and write ``assistant/answer/gate_model.json``.
+
+    python -m benchmarks.gate_data dev     # collect the rows (features, labels) first
+    python -m benchmarks.fit_gate          # fit, choose the threshold, write the model
+
+Only ``dev`` data is used: the alliance gold-dev and out-of-domain-dev questions over the
+bundled corpus and the dev articles of XQuAD with every fifth passage removed. Rows a rule
+decides (personal-data requests) are left out of the fit.
+
+* The answerable model is a logistic regression (scikit-learn, L2, C chosen by grouped
+  5-fold cross-validation over families) on standardised features plus their products with
+  ``cross`` (a question in the other language than its evidence). Each data set weighs the
+  same in the fit, whatever its size.
+* The threshold maximises the mean of five dev rates, each from cross-validated
+  probabilities: gold answerable answered with the key fact, gold unanswerable abstained,
+  out-of-domain abstained, XQuAD answerable answered, XQuAD orphans abstained (``rates``).
+* The reason model tells out-of-domain questions from near-misses among unanswerable dev
+  rows; it only labels an abstention, it never decides one.
+
+The JSON keeps the cross-validated dev figures next to the parameters; the test splits are
+measured with ``assistant eval`` and never read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+
+from assistant.answer.features import FEATURES
+from assistant.answer.gate import MODEL_PATH, column_value
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = ROOT / "data" / "gate" / "rows-dev.jsonl"
+INTERACTIONS = ("top", "sentence", "dense", "margin", "spread")
+COLUMNS = (*FEATURES, *(f"cross*{name}" for name in INTERACTIONS))
+DATASETS = ("gold", "ood", "xquad")
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def design(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> np.ndarray:
+    """The model's input matrix: one row per question, one column per model column."""
+    return np.array([[column_value(c, r["features"]) for c in columns] for r in rows])
+
+
+def weights(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Each data set weighs the same in the fit, whatever its number of rows."""
+    counts = Counter(r["dataset"] for r in rows)
+    return np.array([len(rows) / (len(counts) * counts[r["dataset"]]) for r in rows])
+
+
+def rates(rows: list[dict[str, Any]], p: np.ndarray, threshold: float) -> dict[str, float]:
+    """The figures the gate is judged by, per data set, at ``threshold``.
+
+    Gold answerable questions count when answered *with the key fact* (``correct``: the
+    composed answer holds it), whether or not retrieval found the source; XQuAD answerable
+    questions count when answered (its figure is the wrongly-abstained share); unanswerable
+    questions count when abstained.
+    """
+    answered = p >= threshold
+    out = {}
+    for name in DATASETS:
+        mine = [i for i, r in enumerate(rows) if r["dataset"] == name]
+        positive = [i for i in mine if rows[i]["kind"] == "answerable"]
+        negative = [i for i in mine if rows[i]["label"] == 0]
+        if positive:
+            right = [answered[i] and (name != "gold" or rows[i]["correct"]) for i in positive]
+            out[f"{name}_answered"] = round(float(np.mean(right)), 4)
+        if negative:
+            out[f"{name}_abstained"] = round(float(np.mean(~answered[negative])), 4)
+    return out
+
+
+def cross_validated(rows: list[dict[str, Any]], c: float) -> np.ndarray:
+    """Out-of-fold probabilities (folds by family), rule-decided rows at 0."""
+    x, w = design(rows, COLUMNS), weights(rows)
+    y = np.array([-1 if r["label"] is None else r["label"] for r in rows])
+    groups = [f"{r['dataset']}:{r['family']}" for r in rows]
+    ruled = np.array([r["rule"] == "personal_data" for r in rows])
+    p = np.zeros(len(rows))
+    for train, held in GroupKFold(5).split(x, y, groups):
+        train = train[~ruled[train] & (y[train] >= 0)]
+        scaler = StandardScaler().fit(x[train])
+        model = LogisticRegression(C=c, max_iter=5000)
+        model.fit(scaler.transform(x[train]), y[train], sample_weight=w[train])
+        p[held] = model.predict_proba(scaler.transform(x[held]))[:, 1]
+    p[ruled] = 0.0
+    return p
+
+
+def best_threshold(rows: list[dict[str, Any]], p: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best mean of the five dev rates, and that mean."""
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    scored = [(float(np.mean(list(rates(rows, p, t).values()))), float(t)) for t in grid]
+    score, threshold = max(scored)
+    return threshold, score
+
+
+def fit_logistic(
+    rows: list[dict[str, Any]], labels: np.ndarray, columns: tuple[str, ...], c: float
+) -> dict[str, Any]:
+    """Fit on all given rows; return the JSON form ``assistant.answer.gate.Logistic`` reads."""
+    x = design(rows, columns)
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit((x - scaler.mean_) / scale, labels, sample_weight=weights(rows))
+    return {
+        "columns": list(columns),
+        "mean": [round(float(v), 6) for v in scaler.mean_],
+        "scale": [round(float(v), 6) for v in scale],
+        "coef": [round(float(v), 6) for v in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "C": c,
+    }
+
+
+def main(rows_path: Path = ROWS, out: Path = MODEL_PATH) -> dict[str, Any]:
+    """Fit both models on the dev rows and write the gate model file."""
+    rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines()]
+    tried = {}
+    for c in C_GRID:
+        p = cross_validated(rows, c)
+        tried[c] = (*best_threshold(rows, p), p)
+    c = max(tried, key=lambda key: tried[key][1])
+    threshold, score, p = tried[c]
+    fitted = [r for r in rows if r["rule"] != "personal_data" and r["label"] is not None]
+    answerable = fit_logistic(fitted, np.array([r["label"] for r in fitted]), COLUMNS, c)
+    negatives = [r for r in rows if r["label"] == 0 and r["rule"] != "personal_data"]
+    is_ood = np.array([r["kind"].startswith("out of domain") for r in negatives], dtype=int)
+    model = {
+        "fitted": dt.date.today().isoformat(),
+        "by": "benchmarks/fit_gate.py on data/gate/rows-dev.jsonl (benchmarks/gate_data.py dev)",
+        "rows": dict(Counter(f"{r['dataset']}:{r['label']}" for r in rows)),
+        "threshold": threshold,
+        "answerable": answerable,
+        "out_of_domain": fit_logistic(negatives, is_ood, tuple(FEATURES), 1.0),
+        "dev_cross_validated": {
+            "C": {str(k): round(v[1], 4) for k, v in tried.items()},
+            "mean_rate": round(score, 4),
+            **rates(rows, p, threshold),
+        },
+    }
+    out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    return model
+
+
+if __name__ == "__main__":
+    fitted = main(*(Path(a) for a in sys.argv[1:3]))
+    print(json.dumps({"threshold": fitted["threshold"], **fitted["dev_cross_validated"]}))
