@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test index check eval bench browser-deps clean
+.PHONY: run test index check eval gate bench browser-deps clean
 
 run: $(VENV)/.installed
 	$(BIN)/assistant serve
@@ -17,8 +17,16 @@ index: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/assistant corpus check
 
+# the frozen test splits: what the README's figures report (dev: add --questions ...-dev.jsonl)
 eval: $(VENV)/.installed
-	$(BIN)/assistant eval
+	$(BIN)/assistant eval --questions corpus/eval/gold-test.jsonl
+	$(BIN)/assistant eval --questions corpus/eval/out-of-domain-test.jsonl
+
+# refit the answer gate on the dev splits (and XQuAD dev articles when ../shared is there)
+gate: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[fit]'
+	$(BIN)/python -m benchmarks.gate_data dev
+	$(BIN)/python -m benchmarks.fit_gate
 
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/ruff check .

@@ -24,7 +24,7 @@ from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
 from assistant.models import Answer, Lang, QuestionError
-from assistant.retrieve.faq import FaqMatch, FaqMatcher
+from assistant.retrieve.faq import FaqMatcher
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.rerank import LlmReranker
 from assistant.retrieve.retriever import Retriever, filter_topics
@@ -144,22 +144,20 @@ class Assistant:
         where: dict[str, Any] | None = None,
         hits: list[Hit] | None = None,
     ) -> tuple[Evidence, Decision]:
-        """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide.
-
-        Curated FAQ entries count as evidence only without a filter, or with a FAQ filter.
-        """
-        use_faq = not where or where == {"kind": "faq"}
+        """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide."""
         # a topic filter says what the question is about ("who works on this?" + robotics)
         labels = [label for t in filter_topics(where) for label in self.topic_labels.get(t, [t])]
         query = " ".join([query, *labels])
         with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
-            faq: FaqMatch | None = self.faq.match(query) if use_faq else None
             if hits is None:
                 hits = self.retriever.retrieve(query, self.settings.top_k, where)
-        if self.reranker is not None:
-            hits = self.reranker.rerank(query, hits)
         evidence = gather(query, lang, hits, self.embeddings)
-        return evidence, self.gate.decide(query, lang, evidence, faq)
+        decision = self.gate.decide(query, lang, evidence)
+        if self.reranker is not None and decision.answer:
+            # the model's order decides what is quoted first, never whether to answer: the
+            # gate was fitted on the retriever's order and scores
+            evidence = gather(query, lang, self.reranker.rerank(query, hits), self.embeddings)
+        return evidence, decision
 
     def _generate(
         self, query: str, lang: Lang, evidence: Evidence, decision: Decision

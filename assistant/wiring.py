@@ -123,7 +123,7 @@ def build_assistant(
         embeddings,
         collection,
         retriever,
-        FaqMatcher(embeddings, keyword),
+        FaqMatcher(),
         gate,
         extractive,
         llm,

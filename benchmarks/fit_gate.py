@@ -5,11 +5,12 @@
 
 Only ``dev`` data is used: the alliance gold-dev and out-of-domain-dev questions over the
 bundled corpus and the dev articles of XQuAD with every fifth passage removed. Rows a rule
-decides (personal-data requests) are left out of the fit.
+decides (personal-data requests, stated unknowns) are left out of the fit and count as
+abstentions in the figures.
 
-* The answerable model is a logistic regression (scikit-learn, L2, C chosen by grouped
-  5-fold cross-validation over families) on standardised features plus their products with
-  ``cross`` (a question in the other language than its evidence). Each data set weighs the
+* The answerable model is a logistic regression (scikit-learn, L2; C by grouped 5-fold
+  cross-validation over families: the smallest C within ``TOLERANCE`` of the best) on
+  standardised features (``COLUMNS``). Each data set weighs the
   same in the fit, whatever its size.
 * The threshold maximises the mean of five dev rates, each from cross-validated
   probabilities: gold answerable answered with the key fact, gold unanswerable abstained,
@@ -35,15 +36,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from assistant.answer.features import FEATURES
+from assistant.answer.features import FEATURES, REASON_FEATURES
 from assistant.answer.gate import MODEL_PATH, column_value
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = ROOT / "data" / "gate" / "rows-dev.jsonl"
-INTERACTIONS = ("top", "sentence", "dense", "margin", "spread")
-COLUMNS = (*FEATURES, *(f"cross*{name}" for name in INTERACTIONS))
+# ``cross`` enters only through its own slope for the sentence similarity: e5 scores an English
+# question against a German passage lower (backward elimination dropped the flag itself)
+COLUMNS = (*(f for f in FEATURES if f != "cross"), "cross*sentence")
 DATASETS = ("gold", "ood", "xquad")
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+TOLERANCE = 0.003  # differences of mean dev rate below this are noise (a few questions)
 
 
 def design(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> np.ndarray:
@@ -84,7 +87,7 @@ def cross_validated(rows: list[dict[str, Any]], c: float) -> np.ndarray:
     x, w = design(rows, COLUMNS), weights(rows)
     y = np.array([-1 if r["label"] is None else r["label"] for r in rows])
     groups = [f"{r['dataset']}:{r['family']}" for r in rows]
-    ruled = np.array([r["rule"] == "personal_data" for r in rows])
+    ruled = np.array([r["rule"] is not None for r in rows])
     p = np.zeros(len(rows))
     for train, held in GroupKFold(5).split(x, y, groups):
         train = train[~ruled[train] & (y[train] >= 0)]
@@ -130,11 +133,15 @@ def main(rows_path: Path = ROWS, out: Path = MODEL_PATH) -> dict[str, Any]:
     for c in C_GRID:
         p = cross_validated(rows, c)
         tried[c] = (*best_threshold(rows, p), p)
-    c = max(tried, key=lambda key: tried[key][1])
+    best = max(score for _, score, _ in tried.values())
+    # the strongest regularisation within noise of the best: the coverage features are
+    # correlated, and weakly regularised fits flip the sign of some of them (unstable on
+    # families the fit has not seen)
+    c = min(key for key, (_, score, _) in tried.items() if score >= best - TOLERANCE)
     threshold, score, p = tried[c]
-    fitted = [r for r in rows if r["rule"] != "personal_data" and r["label"] is not None]
+    fitted = [r for r in rows if r["rule"] is None and r["label"] is not None]
     answerable = fit_logistic(fitted, np.array([r["label"] for r in fitted]), COLUMNS, c)
-    negatives = [r for r in rows if r["label"] == 0 and r["rule"] != "personal_data"]
+    negatives = [r for r in rows if r["label"] == 0 and r["rule"] is None]
     is_ood = np.array([r["kind"].startswith("out of domain") for r in negatives], dtype=int)
     model = {
         "fitted": dt.date.today().isoformat(),
@@ -142,7 +149,7 @@ def main(rows_path: Path = ROWS, out: Path = MODEL_PATH) -> dict[str, Any]:
         "rows": dict(Counter(f"{r['dataset']}:{r['label']}" for r in rows)),
         "threshold": threshold,
         "answerable": answerable,
-        "out_of_domain": fit_logistic(negatives, is_ood, tuple(FEATURES), 1.0),
+        "out_of_domain": fit_logistic(negatives, is_ood, REASON_FEATURES, 1.0),
         "dev_cross_validated": {
             "C": {str(k): round(v[1], 4) for k, v in tried.items()},
             "mean_rate": round(score, 4),

@@ -1,8 +1,10 @@
 """Run every benchmark and write the figures to ``benchmarks/results/latest.json``.
 
 * XQuAD (240 German passages, 1190 questions asked in German and in English) and the
-  alliance gold set, each with the hybrid retriever, dense-only and the LangChain baseline
-  (RecursiveCharacterTextSplitter 1000/200 + Chroma similarity search);
+  alliance gold test split, each with the hybrid retriever, dense-only and the LangChain
+  baseline (RecursiveCharacterTextSplitter 1000/200 + Chroma similarity search);
+* answers and abstention on the gold and out-of-domain dev and test splits, on XQuAD, and on
+  XQuAD with every fifth passage removed (its orphaned questions must be abstained);
 * warm retrieval latency and memory at 10,000 and 100,000 synthetic chunks.
 
     make bench          (or: python -m benchmarks.run_all [--skip-latency])
@@ -29,10 +31,12 @@ RETRIEVERS = ("hybrid", "dense", "baseline")
 
 def quality() -> dict[str, Any]:
     settings = load_settings(data_dir=ROOT / "data", corpus_dir=ROOT / "corpus")
-    out: dict[str, Any] = {"gold": {}, "xquad": {}}
+    out: dict[str, Any] = {"gold": {}, "xquad": {}, "splits": {}}
     gold = ROOT / "corpus" / "eval" / "gold-test.jsonl"
     for name in RETRIEVERS:
         out["gold"][name] = run_eval(settings, gold, None, name)
+    for stem in ("gold-dev", "gold-test", "out-of-domain-dev", "out-of-domain-test"):
+        out["splits"][stem] = run_eval(settings, ROOT / "corpus" / "eval" / f"{stem}.jsonl")
     if XQUAD.exists():
         folder = Path(tempfile.mkdtemp(prefix="xquad-"))
         passages, questions = convert(XQUAD, folder)
@@ -69,7 +73,7 @@ def table(results: dict[str, Any]) -> str:
                     f"| {data} | {name} | {lang} | {row['hit@1']:.3f} | {row['hit@5']:.3f} "
                     f"| {row['mrr@10']:.3f} | {report['latency_ms']['p95']} |"
                 )
-    for data in ("gold", "xquad", "xquad_holdout"):
+    for data in ("splits", "gold", "xquad", "xquad_holdout"):
         for name, report in results["quality"].get(data, {}).items():
             lines.append(
                 f"\n{data} {name} answers: {report.get('answers')} "

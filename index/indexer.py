@@ -88,7 +88,7 @@ def embed_ahead(
     also takes, the indexing run itself only reads vectors from the cache. Chunks already
     indexed were embedded when they were added, so an unchanged corpus costs one id listing.
     ``sentences`` also embeds what the hybrid retriever's refresh embeds for new chunks:
-    quotable sentences and FAQ variants (as passages, and as queries for the FAQ matcher).
+    quotable sentences and FAQ variants (as passages).
     """
     present = existing_ids(collection)
     new = [c for c in chunks if c.id not in present]
@@ -104,8 +104,6 @@ def embed_ahead(
         for s in answer_sentences(c.text, c.metadata["kind"], c.metadata["known_gap"])
     ]
     embeddings.embed_documents(quotable + variants)
-    for variant in variants:
-        embeddings.embed_query(variant)
 
 
 def index_corpus(

@@ -108,7 +108,7 @@ def test_questions_during_reindexing_see_a_whole_index(
     Rebuilding the in-memory indexes takes seconds on a large corpus; a pause inside the
     rebuild stands in for that, so a reader would meet a half-rebuilt index without the lock.
     """
-    keyword = staff_assistant.faq.keyword
+    keyword = staff_assistant.gate.lexical.keyword
     assert keyword is not None
     build = keyword.build
 

@@ -95,6 +95,26 @@ def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
     assert report["abstention"]["unanswerable"] == 1
     assert report["abstention"]["abstained_unanswerable"] == 1.0
     assert report["answers"]["fact_hit"] == 1.0
+    assert report["answers"]["fact_cited"] == 1.0
+    assert report["abstention"]["by_kind"] == {"unanswerable": {"n": 1, "abstained": 1.0}}
+    assert sum(report["abstention"]["reasons"].values()) >= 1
+    assert set(report["abstention"]["abstained_answerable_by_lang"]) == {"de", "en"}
+
+
+def test_a_fact_counts_as_cited_only_in_text_a_valid_marker_cites() -> None:
+    from assistant.models import Answer, Citation
+    from assistant.scoring import fact_cited
+
+    cite = Citation(n=1, source="s", title="t", snippet="x")
+    assert fact_cited(
+        Answer(answer="Gegründet am 20. Mai 2025. [1]", citations=[cite]), ["20. Mai"]
+    )
+    assert not fact_cited(
+        Answer(answer="A [1]. Gegründet am 20. Mai 2025.", citations=[cite]), ["20. Mai"]
+    )
+    assert not fact_cited(
+        Answer(answer="Gegründet am 20. Mai 2025 [2]", citations=[cite]), ["20. Mai"]
+    )
 
 
 @pytest.mark.parametrize("retriever", ["dense", "baseline"])

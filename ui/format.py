@@ -13,6 +13,28 @@ MODE_LINE = {
 }
 
 
+NO_ANSWER = {"de": "Keine Antwort aus der Wissensbasis", "en": "No answer from the knowledge base"}
+REASONS = {
+    "out_of_domain": {
+        "de": "die Frage liegt außerhalb dessen, worüber die Wissensbasis Auskunft gibt",
+        "en": "the question is outside what the knowledge base covers",
+    },
+    "nothing_relevant": {"de": "nichts Passendes gefunden", "en": "nothing relevant found"},
+    "fact_missing": {
+        "de": "das Thema ist da, die gefragte Angabe nicht",
+        "en": "the topic is covered, the asked-for detail is not",
+    },
+    "stated_unknown": {
+        "de": "laut den Quellen nicht bekannt",
+        "en": "the sources say it is not known",
+    },
+    "personal_data": {
+        "de": "persönliche Daten gibt der Assistent nicht heraus",
+        "en": "the assistant does not give out personal data",
+    },
+}
+
+
 def mode_line(mode: str, model: str | None = None) -> str:
     """The line under the title that says which answer mode is active."""
     return MODE_LINE[mode].format(model=model or "?")
@@ -28,6 +50,9 @@ def render_answer(answer: Answer) -> str:
     parts = [answer.answer]
     if answer.notice:
         parts.insert(0, f"*{answer.notice}*")
+    if answer.abstained and answer.reason:
+        why = REASONS[answer.reason][answer.lang]
+        parts.append(f"*{NO_ANSWER[answer.lang]} – {why}.*")
     if answer.citations:
         lines = [f"**{SOURCES_HEADING[answer.lang]}:**"]
         for c in answer.citations:

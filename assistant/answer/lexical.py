@@ -40,14 +40,25 @@ class LexicalMatcher:
         self.keyword = keyword
         self._typo_vocabulary: set[str] | None = None  # the vocabulary the index below is of
         self._deletions: dict[str, set[str]] = {}
+        self._keys_vocabulary: set[str] | None = None  # the vocabulary the cache below is of
+        self._keys: dict[tuple[str, str], frozenset[str]] = {}
 
-    def keys(self, text: str, language: str) -> set[str]:
-        """Every key of every word of ``text`` (the text side of a match)."""
+    def keys(self, text: str, language: str) -> frozenset[str]:
+        """Every key of every word of ``text`` (the text side of a match).
+
+        Cached per text until the next re-index: the same retrieved chunks are matched
+        against the question a dozen times per answer.
+        """
         analyzer = self.keyword.analyzer
-        keys: set[str] = set()
-        for stem in analyzer.stems(analyzer.words(text), language):
-            keys.update(self._stem_keys(stem))
-        return keys
+        if self._keys_vocabulary is not analyzer.vocabulary or len(self._keys) > 20_000:
+            self._keys_vocabulary, self._keys = analyzer.vocabulary, {}
+        cached = self._keys.get((text, language))
+        if cached is None:
+            found: set[str] = set()
+            for stem in analyzer.stems(analyzer.words(text), language):
+                found.update(self._stem_keys(stem))
+            cached = self._keys[(text, language)] = frozenset(found)
+        return cached
 
     def word_keys(self, question: str, language: str) -> list[tuple[set[str], float]]:
         """Per distinct question word: its keys and its weight (corpus IDF, unseen = highest)."""
@@ -71,23 +82,28 @@ class LexicalMatcher:
         present = self.keys(text, language)
         return sum(w for keys, w in words if keys & present) / total
 
-    def focus(self, question: str, language: str, texts: Sequence[str], text: str) -> float:
+    def focus(
+        self, question: str, language: str, texts: Sequence[str], text: str, topic: str = ""
+    ) -> float:
         """Share of the question's *focus* in ``text``: its words that few of ``texts`` share.
 
-        Words every retrieved chunk contains are the topic ("AI Alliance Aachen"); the words
-        that set the question apart ("Budget", "Öffnungszeiten", "Rechtsform") are what it
-        asks. Each word weighs its corpus IDF times its rarity among ``texts``; a near-miss
-        matches the topic everywhere and its focus nowhere.
+        Words every retrieved chunk contains, or the chunks' titles name, are the topic ("AI
+        Alliance Aachen", "Geschäftsstelle"); the words that set the question apart ("Budget",
+        "Öffnungszeiten", "Hausnummer") are what it asks. Each word weighs its corpus IDF
+        times its rarity among ``texts`` (a tenth for words of ``topic``); a near-miss matches
+        the topic everywhere and its focus nowhere.
         """
         words = self.word_keys(question, language)
         if not words or not text or not texts:
             return 0.0
         in_texts = [self.keys(t, language) for t in texts]
         present = self.keys(text, language)
+        titled = self.keys(topic, language)
         total = covered = 0.0
         for keys, idf in words:
             shared = sum(bool(keys & other) for other in in_texts)
             weight = idf * math.log((len(texts) + 1) / (shared + 0.5))
+            weight *= 0.1 if keys & titled else 1.0
             total += weight
             covered += weight if keys & present else 0.0
         return covered / total if total > 0 else 0.0

@@ -23,14 +23,15 @@ _INHERENTLY_PERSONAL = re.compile(
     r"\b(wohnt|wohnen|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|"
     r"privatnummer|private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"
-    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|lives|live on|live in|"
+    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|lives|live on|does \w+( \w+)? live|"
     r"handynummer|handy|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"
-    r"geboren|birthday|date of birth|born|verheiratet|married|ehemann|ehefrau|husband|wife)\b"
+    r"birthday|date of birth|wann \w+( \w+)* geboren|when was \w+( \w+)* born)\b"
 )
 # attributes that are private when a person is their subject ("age of Prof. X", "salary of
 # the mayor"), and ordinary questions otherwise ("address of the OecherLab")
 _PERSONAL_IF_PERSON = re.compile(
     r"\b(wie alt|how old|age|alter|familie|family|kinder|children|kids|gehalt|salary|"
+    r"verheiratet|married|ehemann|ehefrau|husband|wife|"
     r"verdient|verdienen|earns?|einkommen|income|vermoegen|net worth|religion|konfession|"
     r"gesundheit|health|krank\w*|privat\w*|private|personal|adresse|address|anschrift|"
     r"nummer|number|telefon\w*|phone|e-?mail|mail ?adresse)\b"
@@ -41,7 +42,7 @@ _PERSON = re.compile(
     r"\b(prof|professor\w*|dr|frau|herr|mr|mrs|ms|seine[nmrs]?|she|he|her|his|him|"
     r"oberbuergermeister\w*|buergermeister\w*|mayor|beigeordnete\w*|ceo|"
     r"geschaeftsfuehrer\w*|chef\w*|boss|direktor\w*|director|leiter\w*|sprecher\w*|"
-    r"minister\w*|person|inhaber\w*|owner)\b"
+    r"minister\w*|inhaber\w*|owner)\b"
 )
 # frequent given names (German and English usage): "Sibylle Keupen", "holger hoos" name a
 # person whatever the capitalisation; the surnames that follow them in the corpus are learnt

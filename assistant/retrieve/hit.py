@@ -33,6 +33,7 @@ class Hit:
     url: str | None = None
     language: Lang = "de"
     kind: str = "document"  # document, guide, article, article-scan, partner or faq
+    heading: str = ""  # the section of a document the chunk comes from
     known_gap: bool = False  # the chunk states what is NOT known
     short_name: str = ""  # partners: the short name questions may use ("RWTH")
     contact: dict[Lang, str] = field(default_factory=dict)  # partners: public contact route
@@ -54,6 +55,7 @@ class Hit:
             url=str(meta.get("url") or "") or None,
             language=as_lang(meta.get("language")),
             kind=str(meta.get("kind", "document")),
+            heading=str(meta.get("heading") or ""),
             known_gap=bool(meta.get("known_gap", False)),
             short_name=str(meta.get("short_name") or ""),
             contact={

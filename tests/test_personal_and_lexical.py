@@ -1,0 +1,96 @@
+"""Two pieces of the gate that are rules and word matching, not fitted: unit tests."""
+
+import pytest
+
+from assistant.answer.lexical import LexicalMatcher, derivation_key
+from assistant.answer.personal import PersonalDataGuard, surnames
+from assistant.retrieve.keyword import KeywordIndex
+
+ORGS = ["RWTH Aachen University", "RWTH", "digitalHUB Aachen e.V.", "OecherLab", "Stadt Aachen"]
+CORPUS = [
+    "Oberbürgermeisterin Sibylle Keupen betonte den Austausch.",
+    "Prof. Holger Hoos leitet das KI-Center.",
+    "Das OecherLab liegt am Kapuzinergraben 19.",
+]
+
+
+@pytest.fixture
+def guard() -> PersonalDataGuard:
+    return PersonalDataGuard(ORGS, surnames(CORPUS))
+
+
+def test_surnames_are_learnt_from_the_corpus() -> None:
+    assert surnames(CORPUS) == {"keupen", "hoos"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wo wohnt Sibylle Keupen?",
+        "wo wohnt keupen",  # no capitals, no title: the surname is known from the corpus
+        "What is Holger Hoos's private mobile number?",
+        "Hast du die Handynummer von Prof. Hoos?",
+        "Wann hat Frau Keupen Geburtstag?",
+        "How old is the mayor?",
+        "Wie viel verdient der Geschäftsführer?",
+        "Is Holger Hoos married?",
+        "What is her home address?",
+    ],
+)
+def test_requests_for_private_data_about_people_are_recognised(
+    guard: PersonalDataGuard, question: str
+) -> None:
+    assert guard.is_request(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie lautet die Adresse des OecherLab?",
+        "What is the phone number of the digitalHUB?",
+        "Wer leitet das KI-Center der RWTH?",
+        "Who is the mayor of Aachen?",
+        "Welche Partner arbeiten an Medizinrobotik für die Gesundheit?",
+        "Hat der Rektor persönlich unterschrieben?",
+        "Where was Halford Mackinder born?",  # a birthplace in a history text is not private
+        "What's the average salary of an ML engineer?",
+    ],
+)
+def test_ordinary_questions_are_not_taken_for_personal_data(
+    guard: PersonalDataGuard, question: str
+) -> None:
+    assert not guard.is_request(question)
+
+
+def matcher() -> LexicalMatcher:
+    texts = [
+        "Die AI Alliance Aachen wurde im Mai 2025 gegründet.",
+        "Gründung des Hochleistungsrechenzentrums in Jülich.",
+        "JUPITER hat rund 6.000 Knoten.",
+    ]
+    index = KeywordIndex()
+    index.build(["a", "b", "c"], texts, ["de", "de", "de"])
+    return LexicalMatcher(index)
+
+
+def test_derivation_keys_meet_across_inflection() -> None:
+    assert derivation_key("gegrund") == derivation_key("grundung") == "grund"
+
+
+def test_typos_umlauts_and_compounds_still_match() -> None:
+    lexical = matcher()
+    text = "Die AI Alliance Aachen wurde im Mai 2025 gegründet."
+    assert lexical.coverage("Gruendung der aliance", "de", text) == 1.0
+    assert (
+        lexical.coverage("Wie viele Rechenknoten?", "de", "JUPITER hat rund 6.000 Knoten.") == 1.0
+    )
+    assert lexical.coverage("Wetter morgen", "de", text) == 0.0
+
+
+def test_focus_weighs_what_sets_the_question_apart() -> None:
+    lexical = matcher()
+    texts = ["Die AI Alliance Aachen ist ein Netzwerk.", "Die AI Alliance Aachen hat Partner."]
+    question = "Wie hoch ist das Budget der AI Alliance Aachen?"
+    # the alliance's name is in every text: matching it says little, "Budget" is the focus
+    assert lexical.focus(question, "de", texts, texts[0]) < 0.2
+    assert lexical.focus(question, "de", texts, "Das Budget beträgt 5 Mio. Euro.") > 0.8
