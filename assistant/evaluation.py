@@ -51,6 +51,8 @@ class EvalQuestion(BaseModel):
     answerable: bool = True
     lang: Literal["de", "en"] | None = None
     unanswerable_kind: str = ""  # "near-miss: fees", "personal data", "out of domain: ..."
+    expected_partners: list[str] | None = None  # partner questions: who must be listed
+    acceptable_partners: list[str] = Field(default_factory=list)  # ... and who may be
 
 
 def read_jsonl(path: Path, model: type[BaseModel]) -> list[Any]:
@@ -154,6 +156,9 @@ def evaluate(
         answered = time.perf_counter()
         tally.latencies.append((1000 * (retrieved - started), 1000 * (answered - retrieved)))
         tally.add(q, lang, hits, answer, unsupported_citations(answer, source_texts))
+        if q.expected_partners is not None:
+            route = assistant.extractive.routes.fallback[lang]
+            tally.add_partners(q.expected_partners, q.acceptable_partners, answer, route)
     return tally.report()
 
 

@@ -36,6 +36,7 @@ class Answer(BaseModel):
     notice: str | None = None
     reason: Reason | None = None  # set when abstained: why there is no answer
     confidence: float | None = None  # the gate's probability that the sources answer it
+    partners: list[str] | None = None  # a list answer: the ids of the partners it lists
 
     def contract(self) -> dict[str, Any]:
         """The JSON object of the ``assistant ask --json`` contract (design doc)."""
@@ -44,7 +45,7 @@ class Answer(BaseModel):
             {"source": c.source, "title": c.title, "url": c.url, "snippet": c.snippet, "n": c.n}
             for c in self.citations
         ]
-        for optional in ("notice", "reason", "confidence"):
+        for optional in ("notice", "reason", "confidence", "partners"):
             if data[optional] is None:
                 data.pop(optional)
         return data

@@ -24,6 +24,8 @@ from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
 from assistant.models import Answer, Lang, QuestionError
+from assistant.partners.directory import Directory
+from assistant.partners.listing import PartnerLister
 from assistant.retrieve.faq import FaqMatcher
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.rerank import LlmReranker
@@ -46,6 +48,7 @@ class Assistant:
         collection: Any,
         retriever: Retriever,
         faq: FaqMatcher,
+        directory: Directory,
         gate: AnswerGate,
         extractive: ExtractiveAnswerer,
         llm: LlmAnswerer | None = None,
@@ -57,6 +60,8 @@ class Assistant:
         self.collection = collection
         self.retriever = retriever
         self.faq = faq
+        self.directory = directory
+        self.lister = PartnerLister(directory, gate.lexical.keyword.knows)
         self.gate = gate
         self.extractive = extractive
         self.llm = llm
@@ -67,7 +72,6 @@ class Assistant:
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
-        self.topic_labels: dict[str, list[str]] = {}  # topic id -> labels (topics.yaml)
 
     @property
     def mode(self) -> str:
@@ -120,13 +124,22 @@ class Assistant:
         where: dict[str, Any] | None = None,
         hits: list[Hit] | None = None,
     ) -> Iterator[Answer]:
-        """The one answering order: retrieve, gate, then compose, generate or abstain.
+        """The one answering order, the same in every mode.
 
+        A FAQ variant asked word for word gets its curated answer; a question for partners
+        ("which partners work on robotics?") gets the list of them from the profiles; every
+        other question is retrieved, gated, then composed, generated or abstained on.
         ``hits`` skips retrieval: ``assistant eval`` passes those of the retriever it measures.
         """
         curated = self.faq.lookup(query) if not where or where == {"kind": "faq"} else None
         if curated is not None:  # asked in the very words of a FAQ variant
             yield self.extractive.curated(query, lang, curated)
+            return
+        # a topic filter says what the question is about ("who works on this?" + robotics)
+        query = " ".join([query, *self.filter_labels(where)])
+        listing = self.list_partners(query, lang, where)
+        if listing is not None:
+            yield listing
             return
         evidence, decision = self.judge(query, lang, where, hits)
         if not decision.answer:
@@ -145,9 +158,6 @@ class Assistant:
         hits: list[Hit] | None = None,
     ) -> tuple[Evidence, Decision]:
         """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide."""
-        # a topic filter says what the question is about ("who works on this?" + robotics)
-        labels = [label for t in filter_topics(where) for label in self.topic_labels.get(t, [t])]
-        query = " ".join([query, *labels])
         with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
             if hits is None:
                 hits = self.retriever.retrieve(query, self.settings.top_k, where)
@@ -158,6 +168,28 @@ class Assistant:
             # gate was fitted on the retriever's order and scores
             evidence = gather(query, lang, self.reranker.rerank(query, hits), self.embeddings)
         return evidence, decision
+
+    def filter_labels(self, where: dict[str, Any] | None) -> list[str]:
+        """The German and English names of the topics a filter restricts to."""
+        vocabulary = self.directory.vocabulary
+        return [vocabulary.label(t, lang) for t in filter_topics(where) for lang in ("de", "en")]
+
+    def list_partners(
+        self, query: str, lang: Lang, where: dict[str, Any] | None = None
+    ) -> Answer | None:
+        """The list answer when the question asks for partners (None otherwise).
+
+        Only without a filter, or with one for partners: a filter for FAQ entries or documents
+        asks for those. Requests for personal data never get one.
+        """
+        clauses = (where or {}).get("$and", [where] if where else [])
+        for clause in clauses:
+            for key, value in clause.items():
+                if not (key.startswith("topic_") or (key == "kind" and value == "partner")):
+                    return None
+        if self.gate.guard.is_request(query):
+            return None
+        return self.lister.answer(query, lang, self.extractive.routes.fallback[lang])
 
     def _generate(
         self, query: str, lang: Lang, evidence: Evidence, decision: Decision
@@ -236,6 +268,7 @@ class Assistant:
         partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
         metas = partners["metadatas"]
         self.extractive.routes.load(metas)
+        self.directory.load(metas)
         names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
         self.gate.guard.organisations = [fold(n) for n in self.names]

@@ -144,6 +144,8 @@ class Tally:
     latencies: list[tuple[float, float]] = field(default_factory=list)  # retrieval, answer ms
     counts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    recalls: list[float] = field(default_factory=list)  # partner questions
+    precisions: list[float] = field(default_factory=list)
 
     def add(self, q: Question, lang: str, hits: list[Hit], answer: Answer, bad: int) -> None:
         """Score one answered (or abstained) question."""
@@ -170,6 +172,24 @@ class Tally:
             c["with_facts"] += 1
             c["fact_hit"] += (not answer.abstained) and contains_fact(answer.answer, q.answers)
             c["fact_cited"] += (not answer.abstained) and fact_cited(answer, q.answers)
+
+    def add_partners(
+        self, expected: list[str], acceptable: list[str], answer: Answer, route: str
+    ) -> None:
+        """Score a partner question: recall of ``expected``, precision against both lists.
+
+        With nothing expected (a topic no partner covers), the answer must list nobody and
+        give the alliance's contact route.
+        """
+        listed = answer.partners or []
+        if not expected:
+            self.counts["no_partner"] += 1
+            self.counts["no_partner_ok"] += not listed and route in answer.answer
+            return
+        self.recalls.append(len(set(listed) & set(expected)) / len(set(expected)))
+        if listed:
+            allowed = set(expected) | set(acceptable)
+            self.precisions.append(len(set(listed) & allowed) / len(set(listed)))
 
     def report(self) -> dict[str, Any]:
         """The ``assistant eval`` report (the design doc's contract plus answer figures)."""
@@ -219,4 +239,15 @@ class Tally:
         if c["with_sources"]:
             answers["cited_gold_source"] = share(c["cited_gold"], c["with_sources"])
         out["answers"] = answers
+        if self.recalls or c["no_partner"]:
+            out["partners"] = {
+                "n": len(self.recalls),
+                "recall": round(statistics.fmean(self.recalls), 4) if self.recalls else 0.0,
+                "precision": round(statistics.fmean(self.precisions), 4)
+                if self.precisions
+                else 0.0,
+                "listed": share(len(self.precisions), len(self.recalls)),
+                "no_partner": c["no_partner"],
+                "no_partner_listed_nobody_with_route": share(c["no_partner_ok"], c["no_partner"]),
+            }
         return out

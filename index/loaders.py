@@ -149,16 +149,23 @@ def _read_text(path: Path, rel: str) -> str:
         raise CorpusError([Problem(rel, 1, f"not UTF-8 text: {exc.reason}")]) from None
 
 
+def route_lines(profile: PartnerProfile, lang: str) -> list[str]:
+    """The profile's public contact routes as "label: mailbox or page" lines."""
+    return [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
+
+
+def contact_route(profile: PartnerProfile, lang: str) -> str:
+    """Where to reach the partner publicly: its contact routes, else its website."""
+    return "; ".join(route_lines(profile, lang)) or str(profile.website or "")
+
+
 def partner_documents(
     profile: PartnerProfile, rel: str, topic_names: dict[str, Any]
 ) -> list[SourceDocument]:
     """Render a partner profile as one searchable text per language, plus its known gaps."""
 
-    def route_lines(lang: str) -> list[str]:
-        return [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
-
     def contact(lang: str) -> str:
-        return "; ".join(route_lines(lang)) or str(profile.website or "")
+        return contact_route(profile, lang)
 
     base: dict[str, Any] = {
         "partner_id": profile.id,
@@ -167,6 +174,9 @@ def partner_documents(
         "partner_kind": profile.kind,
         "short_name": profile.short_name or "",
         "founding_partner": profile.founding_partner,
+        # the whole profile, so the partner directory is built from the index itself (a
+        # replica on a Chroma server has no corpus directory to read)
+        "profile": profile.model_dump_json(),
     }
 
     def document(suffix: str, language: str, text: str, extra: dict[str, Any]) -> SourceDocument:
@@ -195,7 +205,7 @@ def partner_documents(
         ]
         if profile.website:
             lines.append(f"Website: {profile.website}")
-        lines += route_lines(lang)
+        lines += route_lines(profile, lang)
         docs.append(document(lang, lang, "\n".join(lines), topics))
     if profile.unknown:
         # what the sources do NOT say about this partner: answers drawn from it abstain. One
@@ -245,6 +255,24 @@ def _collect(problems: list[Problem], fn: Callable[..., Any], *args: Any) -> Any
 def _load_yaml_model(path: Path, rel: str, model: Any) -> tuple[Any, yaml.Node | None]:
     data, node = parse_yaml(_read_text(path, rel), rel)
     return validate(model, data, node, rel), node
+
+
+def vocabulary_problems(topics: TopicsFile, node: yaml.Node | None) -> list[Problem]:
+    """Duplicate topic ids, and words that name two topics (a question could not tell them)."""
+    problems = []
+    owner: dict[str, str] = {}
+    seen_ids: set[str] = set()
+    for i, topic in enumerate(topics.topics):
+        line = line_of(node, ["topics", i])
+        if topic.id in seen_ids:
+            problems.append(Problem("topics.yaml", line, f"id: duplicate {topic.id!r}"))
+        seen_ids.add(topic.id)
+        for term in dict.fromkeys(" ".join(t.casefold().split()) for t in topic.terms()):
+            if term in owner and owner[term] != topic.id:
+                message = f"{topic.id}: {term!r} already names topic {owner[term]!r}"
+                problems.append(Problem("topics.yaml", line, message))
+            owner.setdefault(term, topic.id)
+    return problems
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
@@ -304,6 +332,8 @@ def load_corpus(root: Path) -> Corpus:
             problems, _load_yaml_model, root / "topics.yaml", "topics.yaml", TopicsFile
         )
         corpus.topics = loaded[0] if loaded else None
+        if loaded:
+            problems.extend(vocabulary_problems(*loaded))
     if (root / "contact.yaml").exists():
         loaded = _collect(
             problems, _load_yaml_model, root / "contact.yaml", "contact.yaml", ContactFile

@@ -134,13 +134,24 @@ class FaqFile(Strict):
     entries: list[FaqEntry] = Field(min_length=1)
 
 
+class TopicSynonyms(Strict):
+    """Other words for a topic, per language ("Bildverarbeitung", "image recognition")."""
+
+    de: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
 class Topic(Strict):
-    """One term of the controlled competence vocabulary."""
+    """One term of the controlled competence vocabulary, in both languages."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]+$")
-    de: str
-    en: str
-    synonyms: list[str] = Field(default_factory=list)
+    de: str = Field(min_length=2)
+    en: str = Field(min_length=2)
+    synonyms: TopicSynonyms = Field(default_factory=TopicSynonyms)
+
+    def terms(self) -> list[str]:
+        """Labels and synonyms of both languages: every way a question may name the topic."""
+        return [self.de, self.en, *self.synonyms.de, *self.synonyms.en]
 
 
 class TopicsFile(Strict):

@@ -179,3 +179,13 @@ class KeywordIndex:
             ]
             unseen += not any(key in self._idf for key in keys)
         return unseen / len(words)
+
+    def knows(self, word: str) -> bool:
+        """Whether the corpus has a word (its German or English stem, or its OCR key)."""
+        analyzer = self.analyzer
+        return any(
+            key in self._idf
+            for language in ("de", "en")
+            for stem in analyzer.stems(analyzer.words(word), language)
+            for key in (stem, ocr_key(stem))
+        )

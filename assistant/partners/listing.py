@@ -1,0 +1,324 @@
+"""List answers: "which partners work on X?" gets the partners, not three quoted sentences.
+
+A question asks for a list when it asks which organisations, who works on or offers
+something, or whom to contact, and names a topic of the vocabulary, a kind of organisation
+or the founding partners. The answer lists every matching partner from the typed profiles,
+ranked, each with why it matches (the listed topic or the profile sentence naming it, cited)
+and its public contact route. When none matches, it says so and where to ask instead: it never
+invents a partner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.models import Answer, Citation, Lang
+from assistant.partners.directory import Directory, Match
+from assistant.partners.vocabulary import KIND_LABELS, asks_for_founding, find_kinds
+from assistant.text import fold, words
+from index.loaders import contact_route
+
+_ORGS = (
+    r"(partner|organisation|organization|einrichtung|institution|institut|hochschul|universit|"
+    r"forschungs|research|unternehmen|firmen|compan|akteur|stelle|verein|association|netzwerk|"
+    r"network|programm|behoerde|authorit|kommune|municipalit|mitglied|member|experte|expert)"
+)
+_ASKS_FOR_PARTNERS = re.compile(
+    # "welche Hochschulen", "which (of the) partners", "any partner" ...
+    rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
+    rf"are there|einer der|eine der|one of the)"
+    rf"\W+(\w+\W+){{0,2}}\w*{_ORGS}"
+    # "Partner für Robotik", "partners working on", "Experten für HPC"
+    r"|\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*\W+(fuer|zu|zum|"
+    r"zur|im bereich|mit|for|in|on|with|working|doing)\b"
+    # a keyword query ending in "partner": "robotik partner?"
+    r"|\w*partner\w*\W*$"
+    # "wir suchen einen Partner", "looking for experts"
+    r"|\b(suche|suchen|brauche|brauchen|looking for|searching for|need|find)\W+(\w+\W+){0,3}"
+    rf"\w*{_ORGS}"
+    # who does it, whom to ask
+    r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
+    r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut)"
+    r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt)"
+    r"|\ban wen\b|\bmit wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag)"
+    r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
+    r"provides?|speciali[sz]es?|is (an )?expert|involved|active)"
+    r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved)"
+    r"|\bwhom\b|\bwith whom\b|\bwho (should|can|could|do) (i|we) (contact|ask|talk)",
+)
+# the question searches partners by a topic: "works on X", "Partner für X", "expertise in X"
+_SEARCHES_TOPIC = re.compile(
+    r"\b(work(s|ing)? on|research(es|ing)? on|speciali[sz]\w* (in|on)|involved in|deals? with|"
+    r"dealing with|expertise in|experts? (in|on|for)|partners? (for|in|on|with)|help(s)? (us )?"
+    r"with|arbeite[nt]? an|arbeite[nt]? mit|forsch\w* (an|zu)|beschaeftig\w* sich mit|"
+    r"spezialisiert auf|kompetenz (in|fuer|im)|experte\w* (fuer|im|zu)|partner\w* (fuer|zu|zum|"
+    r"zur|im bereich)|hilft bei|helfen bei|macht\w* (was|etwas) mit|macht)\b"
+)
+HEADING = {
+    "de": "In der Wissensbasis passen {n} Partner zu {what}:",
+    "en": "{n} partners in the knowledge base match {what}:",
+}
+NONE_FOUND = {
+    "de": "Kein Partner in der Wissensbasis passt zu {what}.",
+    "en": "No partner in the knowledge base matches {what}.",
+}
+CONTACT = {"de": "Kontakt", "en": "Contact"}
+FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
+FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
+AND = {"de": "und", "en": "and"}
+
+
+def asks_for_partners(question: str) -> bool:
+    """The question asks which organisations, who does something, or whom to contact."""
+    return bool(_ASKS_FOR_PARTNERS.search(fold(question)))
+
+
+# words of list questions that say nothing about the topic asked for
+_GENERIC = frozenset(
+    [
+        "partner",
+        "partners",
+        "partnerin",
+        "partnern",
+        "allianz",
+        "alliance",
+        "aachen",
+        "aachener",
+        "region",
+        "netzwerk",
+        "network",
+        "arbeitet",
+        "arbeiten",
+        "works",
+        "work",
+        "working",
+        "forscht",
+        "forschen",
+        "research",
+        "researches",
+        "beschaeftigt",
+        "beschaeftigen",
+        "macht",
+        "machen",
+        "does",
+        "doing",
+        "hilft",
+        "helfen",
+        "helps",
+        "help",
+        "bietet",
+        "bieten",
+        "offers",
+        "offer",
+        "gibt",
+        "jemand",
+        "jemanden",
+        "anyone",
+        "anybody",
+        "someone",
+        "somebody",
+        "involved",
+        "spezialisiert",
+        "specialises",
+        "specializes",
+        "specialised",
+        "specialized",
+        "unternehmen",
+        "company",
+        "companies",
+        "firma",
+        "firmen",
+        "suchen",
+        "suche",
+        "looking",
+        "searching",
+        "brauchen",
+        "brauche",
+        "need",
+        "needs",
+        "kontakt",
+        "contact",
+        "kontaktieren",
+        "bereich",
+        "area",
+        "field",
+        "thema",
+        "topic",
+        "themen",
+        "topics",
+        "expertise",
+        "experte",
+        "experten",
+        "expert",
+        "experts",
+        "kompetenz",
+        "kompetenzen",
+        "competence",
+        "erfahrung",
+        "experience",
+        "projekt",
+        "projekte",
+        "project",
+        "projects",
+        "kooperation",
+        "cooperation",
+        "zusammenarbeit",
+        "zusammen",
+        "together",
+        "euch",
+        "eurem",
+        "eurer",
+        "your",
+        "best",
+        "beste",
+        "besten",
+        "good",
+        "gute",
+        "guten",
+        "großen",
+        "kleine",
+        "kleinen",
+        "small",
+        "large",
+        "welcher",
+        "welchen",
+        "which",
+        "whom",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a list question asks for: topics, kinds of organisation, founding partners.
+
+    ``words`` are the question's own topic words the corpus has never seen, when it names no
+    topic of the vocabulary ("Quantencomputing"): no partner can match them.
+    """
+
+    topics: list[str]
+    kinds: list[str]
+    founding: bool
+    words: tuple[str, ...] = ()
+
+
+class PartnerLister:
+    """Turns list questions into list answers over the directory.
+
+    ``known`` tells whether the corpus has ever seen a word: a list question for a topic the
+    vocabulary does not know gets "no partner" only when a word of it is one the corpus has
+    never seen ("Quantencomputing"); otherwise ("beitreten", "RoboCup") it is not a topic
+    search the profiles can settle and goes to the ordinary answer.
+    """
+
+    def __init__(self, directory: Directory, known: Callable[[str], bool] | None = None) -> None:
+        self.directory = directory
+        self.known = known or (lambda word: True)
+
+    def request(self, question: str) -> Request | None:
+        """What the question asks for, or None when it is not a list question we can answer.
+
+        A question naming a partner is about that partner ("Where is the digitalHUB's
+        co-working space?"), not a search for partners.
+        """
+        if not self.directory or not asks_for_partners(question):
+            return None
+        if self.directory.named_in(question):
+            return None
+        topics = self.directory.vocabulary.find(question)
+        request = Request(topics, find_kinds(question), asks_for_founding(question))
+        if topics or request.kinds or request.founding:
+            return request
+        # a topic the vocabulary does not know: if the corpus has never seen a word of it,
+        # no partner works on it ("Quantencomputing"); otherwise it is for the ordinary answer
+        if not _SEARCHES_TOPIC.search(fold(question)):
+            return None
+        own = tuple(w for w in dict.fromkeys(words(question, min_length=4)) if w not in _GENERIC)
+        unseen = tuple(w for w in own if not self.known(w))
+        return Request([], [], False, unseen) if unseen else None
+
+    def matches(self, request: Request, lang: Lang) -> list[Match]:
+        """The partners of the asked kinds that cover the asked topics, most topics first.
+
+        With several topics, the partners covering all of them if there are any, else those
+        covering any ("robots in production for SMEs": all three, else the best overlap).
+        """
+        found = []
+        for profile in self.directory.profiles.values():
+            if request.kinds and profile.kind not in request.kinds:
+                continue
+            if request.founding and not profile.founding_partner:
+                continue
+            reasons = self.directory.topic_reasons(profile, request.topics, lang)
+            reasons += self.directory.word_reasons(profile, request.words, lang)
+            if (request.topics or request.words) and not reasons:
+                continue
+            listed = sum(t in profile.topics for t in request.topics)
+            found.append(Match(profile, len(reasons) + 0.5 * listed, reasons))
+        wanted = len(request.topics) + bool(request.words)
+        complete = [m for m in found if len(m.reasons) >= wanted]
+        chosen = complete if complete and wanted > 1 else found
+        return sorted(chosen, key=lambda m: (-m.score, not m.profile.founding_partner))
+
+    def answer(self, question: str, lang: Lang, fallback: str) -> Answer | None:
+        """The list answer for a list question (None: not one), ``fallback`` for no match."""
+        request = self.request(question)
+        if request is None:
+            return None
+        what = self._describe(request, lang)
+        matches = self.matches(request, lang)
+        if not matches:
+            return Answer(
+                answer=f"{NONE_FOUND[lang].format(what=what)} {fallback}",
+                abstained=True,
+                lang=lang,
+                reason="nothing_relevant",
+                partners=[],
+            )
+        lines, citations = [], []
+        for n, match in enumerate(matches, start=1):
+            lines.append(f"{n}. {self._line(match, lang)} [{n}]")
+            snippet = "; ".join(r.text for r in match.reasons) or self._kind(match, lang)
+            citations.append(
+                Citation(
+                    n=n,
+                    source=match.source,
+                    title=match.profile.name,
+                    url=str(match.profile.website) if match.profile.website else None,
+                    snippet=snippet,
+                    language=lang,
+                )
+            )
+        heading = HEADING[lang].format(n=len(matches), what=what)
+        return Answer(
+            answer=heading + "\n\n" + "\n".join(lines),
+            citations=citations,
+            lang=lang,
+            partners=[m.profile.id for m in matches],
+            confidence=1.0,
+        )
+
+    def _describe(self, request: Request, lang: Lang) -> str:
+        names = [f"„{self.directory.vocabulary.label(t, lang)}“" for t in request.topics]
+        if request.words:
+            names.append(f"„{' '.join(request.words)}“")
+        names += [KIND_LABELS[k][lang] for k in request.kinds]
+        if request.founding:
+            names.append(FOUNDING_PARTNERS[lang])
+        return f" {AND[lang]} ".join(names)
+
+    def _kind(self, match: Match, lang: Lang) -> str:
+        kind = KIND_LABELS.get(match.profile.kind, {}).get(lang, match.profile.kind)
+        return f"{kind}, {FOUNDING[lang]}" if match.profile.founding_partner else kind
+
+    def _line(self, match: Match, lang: Lang) -> str:
+        profile = match.profile
+        why = " – ".join(r.text for r in match.reasons)
+        head = f"{profile.name} ({self._kind(match, lang)})"
+        contact = contact_route(profile, lang)
+        parts = [head + (f": {why}" if why else "")]
+        if contact:
+            parts.append(f"{CONTACT[lang]}: {contact}")
+        return ". ".join(p.rstrip(".") for p in parts)

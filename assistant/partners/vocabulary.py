@@ -1,0 +1,252 @@
+"""Naming partners' topics and kinds in questions, in German and English.
+
+The topic vocabulary is ``corpus/topics.yaml`` (labels and synonyms per language); the kinds
+of organisation are the profile schema's own, so their words live here. Matching is on folded,
+stemmed words in order ("Robotern" finds "Roboter", "Supercomputers" finds "Supercomputer"), so
+a multi-word synonym ("optische Qualitätsprüfung") matches only as a phrase, and a long single
+word also inside a compound ("Bildverarbeitungssysteme").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.models import Lang
+from assistant.text import fold, stemmer
+from index.schemas import Topic, TopicsFile
+
+_WORD = re.compile(r"[0-9a-zäöüß]+(?:[.][0-9a-z]+)*", re.IGNORECASE)
+MIN_COMPOUND_PART = 7  # a single-word term this long also matches inside a compound
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of organisation: its labels and the words questions use for it."""
+
+    id: str
+    de: str
+    en: str
+    words: tuple[str, ...]
+
+
+KINDS = (
+    Kind(
+        "university",
+        "Hochschule",
+        "University",
+        (
+            "hochschule",
+            "hochschulen",
+            "universität",
+            "universitäten",
+            "uni",
+            "unis",
+            "fachhochschule",
+            "university",
+            "universities",
+        ),
+    ),
+    Kind(
+        "research-centre",
+        "Forschungszentrum",
+        "Research centre",
+        (
+            "forschungszentrum",
+            "forschungszentren",
+            "forschungseinrichtung",
+            "forschungseinrichtungen",
+            "research centre",
+            "research centres",
+            "research center",
+            "research centers",
+            "research institution",
+            "research institutions",
+        ),
+    ),
+    Kind(
+        "institute", "Institut", "Institute", ("institut", "institute", "instituten", "institutes")
+    ),
+    Kind(
+        "association", "Verein", "Association", ("verein", "vereine", "association", "associations")
+    ),
+    Kind("network", "Netzwerk", "Network", ("netzwerk", "netzwerke", "network", "networks")),
+    Kind(
+        "programme",
+        "Programm",
+        "Programme",
+        (
+            "programm",
+            "programme",
+            "landesprogramm",
+            "landesprogramme",
+            "förderprogramm",
+            "förderprogramme",
+            "programmes",
+            "program",
+            "programs",
+        ),
+    ),
+    Kind(
+        "infrastructure",
+        "Infrastruktur",
+        "Infrastructure",
+        ("infrastruktur", "infrastrukturen", "infrastructure", "infrastructures", "campus"),
+    ),
+    Kind(
+        "city",
+        "Stadt",
+        "City",
+        ("stadt", "stadtverwaltung", "kommune", "behoerde", "city", "municipality", "authority"),
+    ),
+    Kind(
+        "company",
+        "Unternehmen",
+        "Company",
+        ("unternehmen", "firma", "firmen", "company", "companies", "business", "businesses"),
+    ),
+)
+KIND_LABELS = {kind.id: {"de": kind.de, "en": kind.en} for kind in KINDS}
+_FOUNDING = re.compile(
+    r"gründungs(partner|mitglied)\w*|gruendungs(partner|mitglied)\w*|founding (partner|member)s?"
+    r"|co-?founders?|mitbegründer\w*",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=20_000)
+def stems(text: str) -> tuple[str, ...]:
+    """Folded words of ``text``, each stemmed with the German and the English stemmer.
+
+    Cached: profile sentences and vocabulary terms are matched against every list question.
+    """
+    words = [fold(w) for w in _WORD.findall(text)]
+    return tuple(f"{stemmer('de').stemWord(w)}|{stemmer('en').stemWord(w)}" for w in words)
+
+
+@lru_cache(maxsize=20_000)
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in _WORD.findall(text))
+
+
+def _same(a: str, b: str) -> bool:
+    """Two stem pairs name the same word when their German or their English stems agree."""
+    de_a, en_a = a.split("|")
+    de_b, en_b = b.split("|")
+    return de_a == de_b or en_a == en_b
+
+
+def span(term: str, text: str, rough: bool = False) -> tuple[int, int] | None:
+    """Where in ``text`` (word positions) ``term`` is named, or None.
+
+    Words match by their German or English stem; with ``rough``, a word of five or more
+    letters may also be one edit off ("robotk", "lerning"). A single long word also matches
+    inside a compound ("Bildverarbeitungssysteme"), spanning that word.
+    """
+    if rough:
+        wanted: tuple[str, ...] = _folded_words(term)
+        words: tuple[str, ...] = _folded_words(text)
+        same = _close
+    else:
+        wanted, words, same = stems(term), stems(text), _same
+    n = len(wanted)
+    if not n:
+        return None
+    for i in range(len(words) - n + 1):
+        if all(same(wanted[j], words[i + j]) for j in range(n)):
+            return (i, i + n)
+    single = fold(term)
+    if not rough and n == 1 and len(single) >= MIN_COMPOUND_PART:
+        for i, word in enumerate(_folded_words(text)):
+            if single in word:
+                return (i, i + 1)
+    return None
+
+
+def mentions(term: str, text: str) -> bool:
+    """Whether ``text`` names ``term`` (a phrase of stemmed words, or inside a compound)."""
+    return span(term, text) is not None
+
+
+def _close(a: str, b: str) -> bool:
+    """Equal, or one insertion, deletion or substitution apart when both are long enough."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+class TopicVocabulary:
+    """The competence topics, to find in questions and profile texts."""
+
+    def __init__(self, topics: TopicsFile | None = None) -> None:
+        self.topics: dict[str, Topic] = {t.id: t for t in topics.topics} if topics else {}
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+    def label(self, topic_id: str, lang: Lang) -> str:
+        """The topic's name in ``lang`` (its id when the vocabulary does not know it)."""
+        topic = self.topics.get(topic_id)
+        return getattr(topic, lang) if topic else topic_id
+
+    def find(self, text: str) -> list[str]:
+        """The topics ``text`` names, in vocabulary order.
+
+        Each topic is found by its longest matching term, exactly or else with a typo; a topic
+        found only inside another's phrase is not named ("medical robotics" is medical AI, not
+        robotics as well).
+        """
+        found: dict[str, tuple[int, int]] = {}
+        for rough in (False, True):
+            for topic in self.topics.values():
+                if topic.id in found:
+                    continue
+                spans = [x for x in (span(t, text, rough) for t in topic.terms()) if x]
+                if spans:
+                    found[topic.id] = max(spans, key=lambda s: s[1] - s[0])
+        inside = {
+            t
+            for t, (a, b) in found.items()
+            for u, (c, d) in found.items()
+            if u != t and c <= a and b <= d and (d - c) > (b - a)
+        }
+        return [t for t in self.topics if t in found and t not in inside]
+
+    def named_in(self, topic_id: str, text: str) -> bool:
+        """Whether ``text`` names the topic by one of its labels or synonyms."""
+        topic = self.topics.get(topic_id)
+        return topic is not None and any(mentions(x, text) for x in topic.terms())
+
+
+_ASKING = (
+    r"(?:welche\w*|which|what|alle|all|any|list of|liste der|gibt es|are there|is there|"
+    r"ist ein|ist eine)"
+)
+
+
+def find_kinds(text: str) -> list[str]:
+    """The kinds of organisation a question asks for ("Welche Hochschulen ...").
+
+    Only a kind word a question asks about counts ("welche", "which", "alle", "gibt es" up to
+    two words before it, not "im"/"in" right before it): "smart city", "Forschungszentren im
+    Netzwerk" or "our company" name no kind but the one asked for.
+    """
+    folded = fold(text)
+    found = []
+    for kind in KINDS:
+        words = "|".join(re.escape(fold(w)) for w in kind.words)
+        pattern = rf"\b{_ASKING}\W+(?:\w+\W+){{0,2}}(?<!\bim )(?<!\bin )(?:{words})(?!\w)"
+        if re.search(pattern, folded):
+            found.append(kind.id)
+    return found
+
+
+def asks_for_founding(text: str) -> bool:
+    """The question is about the founding partners."""
+    return bool(_FOUNDING.search(text))
