@@ -125,16 +125,15 @@ class Directory:
         )
 
     def topic_reasons(self, profile: PartnerProfile, topics: list[str], lang: Lang) -> list[Reason]:
-        """For each topic the profile covers: the listed topic, or the sentence naming it."""
+        """For each topic the profile covers: the sentence naming it, else the listed topic."""
         reasons = []
         for topic in topics:
-            label = self.vocabulary.label(topic, lang)
-            if topic in profile.topics:
-                reasons.append(Reason(f"{TOPICS_LINE[lang]}: {label}", topic))
-                continue
             sentence = self._sentence_naming(profile, topic, lang)
             if sentence:
                 reasons.append(Reason(sentence, topic))
+            elif topic in profile.topics:
+                label = self.vocabulary.label(topic, lang)
+                reasons.append(Reason(f"{TOPICS_LINE[lang]}: {label}", topic))
         return reasons
 
     def word_reasons(

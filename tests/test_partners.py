@@ -1,0 +1,202 @@
+"""Partner directory and list answers: vocabulary, search, list questions (unit and real corpus)."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.partners.directory import Directory, aliases
+from assistant.partners.listing import PartnerLister, asks_for_partners
+from assistant.partners.vocabulary import TopicVocabulary, find_kinds
+from assistant.pipeline import Assistant
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from index.loaders import load_corpus
+from index.schemas import PartnerProfile, TopicsFile
+from tests.conftest import REAL_CORPUS
+
+TOPICS = TopicsFile.model_validate(
+    {
+        "topics": [
+            {
+                "id": "robotics",
+                "de": "Robotik",
+                "en": "Robotics",
+                "synonyms": {"de": ["Roboter"], "en": ["robots"]},
+            },
+            {
+                "id": "medical-ai",
+                "de": "KI in der Medizin",
+                "en": "Medical AI",
+                "synonyms": {"de": ["Medizinrobotik"], "en": ["medical robotics"]},
+            },
+            {
+                "id": "computer-vision",
+                "de": "Bildverarbeitung",
+                "en": "Computer vision",
+                "synonyms": {"de": ["Bilderkennung"], "en": ["image recognition"]},
+            },
+            {
+                "id": "hpc",
+                "de": "Hochleistungsrechnen",
+                "en": "High-performance computing",
+                "synonyms": {"de": ["Supercomputer"], "en": ["supercomputing"]},
+            },
+        ]
+    }
+)
+
+
+def profile(id: str, kind: str, topics: list[str], de: str, en: str, **extra) -> PartnerProfile:
+    return PartnerProfile.model_validate(
+        {
+            "id": id,
+            "name": extra.pop("name", id.title()),
+            "kind": kind,
+            "topics": topics,
+            "description": {"de": de, "en": en},
+            "location": "Aachen",
+            "website": f"https://example.org/{id}",
+            "sources": ["https://example.org"],
+            "last_verified": "2026-11-27",
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def directory() -> Directory:
+    d = Directory(TopicsFile and TopicVocabulary(TOPICS))
+    d.profiles = {
+        p.id: p
+        for p in [
+            profile(
+                "uni",
+                "university",
+                ["robotics"],
+                "Eine Hochschule mit Robotik.",
+                "A university with robotics.",
+                founding_partner=True,
+            ),
+            profile(
+                "lab",
+                "institute",
+                ["hpc"],
+                "Betreibt Supercomputer; baut auch Roboter.",
+                "Runs supercomputers; also builds robots.",
+            ),
+            profile(
+                "clinic",
+                "institute",
+                ["medical-ai"],
+                "Forscht zu Medizinrobotik.",
+                "Researches medical robotics.",
+                name="Clinic Lab Aachen",
+            ),
+        ]
+    }
+    return d
+
+
+def test_topics_are_found_by_label_synonym_inflection_compound_and_typo() -> None:
+    vocabulary = TopicVocabulary(TOPICS)
+    assert vocabulary.find("Welche Partner bauen Robotern?") == ["robotics"]
+    assert vocabulary.find("Bildverarbeitungssysteme für die Produktion") == ["computer-vision"]
+    assert vocabulary.find("robotk partner?") == ["robotics"]  # one letter off
+    assert vocabulary.find("Who works on medical robotics?") == ["medical-ai"]  # not robotics too
+    assert vocabulary.find("Wie wird das Wetter?") == []
+
+
+def test_kinds_count_only_when_asked_for() -> None:
+    assert find_kinds("Welche Hochschulen sind dabei?") == ["university"]
+    assert find_kinds("Which research centres are in the network?") == ["research-centre"]
+    assert find_kinds("We are a medtech company looking for a partner") == []
+    assert find_kinds("Which partners work on smart city topics?") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "listing"),
+    [
+        ("Which partners work on robotics?", True),
+        ("Welche Hochschulen forschen zu Robotik?", True),
+        ("robotik partner?", True),
+        ("Wir suchen einen Partner für Bildverarbeitung", True),
+        ("An wen kann ich mich wenden?", True),
+        ("Wann wurde die Allianz gegründet?", False),
+        ("Wer leitet das KI-Center?", False),
+        ("did the partners sign some kind of agreement?", False),
+    ],
+)
+def test_list_questions_are_recognised(question: str, listing: bool) -> None:
+    assert asks_for_partners(question) is listing
+
+
+def test_list_answer_names_every_matching_partner_once_with_reason_and_contact(
+    directory: Directory,
+) -> None:
+    answer = PartnerLister(directory).answer("Which partners work on robotics?", "en", "ASK US")
+    assert answer is not None and not answer.abstained
+    # listed as a topic first, then named in the description ("Medizinrobotik" is robotics)
+    assert answer.partners is not None and answer.partners[0] == "uni"
+    assert set(answer.partners) == {"uni", "lab", "clinic"}
+    assert len(set(answer.partners)) == len(answer.partners)
+    assert [c.source for c in answer.citations][0] == "partners/uni.yaml"
+    lab = answer.partners.index("lab")
+    assert "builds robots" in answer.citations[lab].snippet  # the sentence that says so
+    assert "https://example.org/uni" in answer.answer  # its public contact route
+
+
+def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:
+    answer = PartnerLister(directory).answer("Partner für Bildverarbeitung?", "de", "FRAG UNS")
+    assert answer is not None and answer.abstained and answer.partners == []
+    assert "Kein Partner" in answer.answer and "FRAG UNS" in answer.answer
+    unknown = PartnerLister(directory, known=lambda w: False)
+    topic = unknown.answer("Which partner works on quantum computing?", "en", "ASK US")
+    assert topic is not None and topic.partners == [] and "ASK US" in topic.answer
+
+
+def test_a_question_naming_a_partner_is_not_a_partner_search(directory: Directory) -> None:
+    assert "clinic lab" in aliases(directory.profiles["clinic"])  # "Aachen" is its place
+    assert PartnerLister(directory).answer("Which robots does Clinic Lab build?", "en", "") is None
+
+
+def test_directory_search_finds_synonyms_and_text(directory: Directory) -> None:
+    assert [m.profile.id for m in directory.search("Supercomputer")] == ["lab"]
+    assert [m.profile.id for m in directory.search("Medizinrobotik")][0] == "clinic"
+    assert {m.profile.id for m in directory.search("", kind="institute")} == {"lab", "clinic"}
+    founders = directory.search("", founding=True)
+    assert [m.profile.id for m in founders] == ["uni"]
+    card = directory.card(directory.profiles["uni"], "de")
+    assert card["kind_label"] == "Hochschule" and card["topics"][0]["label"] == "Robotik"
+
+
+@pytest.fixture(scope="module")
+def real(real_data_dir: Path) -> Assistant:
+    return build_assistant(load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS))
+
+
+@pytest.mark.parametrize(
+    "question", ["Which partners work on robotics?", "Welche Partner haben Robotik-Expertise?"]
+)
+def test_robotics_partners_are_all_listed(real: Assistant, question: str) -> None:
+    answer = real.ask(question)
+    assert set(answer.partners or []) >= {"rwth-aachen", "fh-aachen-maskor", "ai-village-huerth"}
+    assert len(answer.partners or []) == len(set(answer.partners or []))
+    assert "u. a. [" not in answer.answer  # no sentence cut off after an abbreviation
+    assert all(c.source.startswith("partners/") for c in answer.citations)
+
+
+def test_a_topic_no_partner_covers_gets_no_partner_and_the_route(real: Assistant) -> None:
+    answer = real.ask(
+        "I am looking for a partner for computer vision in quality inspection; "
+        "whom in the alliance can I contact?"
+    )
+    assert answer.abstained and answer.partners == []
+    assert "aachen.de/wirtschaft" in answer.answer
+
+
+def test_the_bundled_vocabulary_covers_every_profile_topic() -> None:
+    corpus = load_corpus(REAL_CORPUS)
+    assert corpus.topics is not None
+    known = {t.id for t in corpus.topics.topics}
+    assert all(set(p.topics) <= known for p in corpus.partners.values())
+    assert all(t.synonyms.de and t.synonyms.en for t in corpus.topics.topics)
