@@ -47,10 +47,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # The browser test drives Debian's chromium (Playwright's own browser download does not work
 # here). Installed automatically when running as root with apt; otherwise that test is skipped.
+# axe-core (the accessibility check the browser test injects) comes from the npm registry.
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing Debian's chromium for the browser test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if [ ! -f .cache/node/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then \
+		mkdir -p .cache/node && npm install --silent --no-save --no-audit --no-fund --prefix .cache/node axe-core@4 >/dev/null; \
 	fi
 
 clean:

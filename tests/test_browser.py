@@ -5,6 +5,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from ui.app import build_ui
+from ui.style import page_options
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +49,9 @@ def browser() -> Iterator[object]:
 def app_url(real_data_dir: Path) -> Iterator[str]:
     settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)
     demo = build_ui(build_assistant(settings))
-    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **page_options()
+    )
     yield url
     demo.close()
 
@@ -97,7 +101,9 @@ def test_llm_answer_streams_into_the_chat(
     assistant = build_assistant(settings, embeddings)
     assistant.index()
     demo = build_ui(assistant)
-    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **page_options()
+    )
     try:
         page = browser.new_page()
         page.goto(url)
@@ -133,7 +139,9 @@ def test_staff_see_feedback_and_add_a_document(
         encoding="utf-8",
     )
     demo = build_ui(assistant)
-    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **page_options()
+    )
     try:
         page = browser.new_page()
         page.goto(url)
@@ -165,7 +173,10 @@ def test_staff_see_feedback_and_add_a_document(
         rated_down.first.wait_for(timeout=30_000)
         assert "documents/testnetz.md" in disliked.inner_text()
 
-        page.locator("#staff-upload input[type=file]").set_input_files(str(academy))
+        with page.expect_file_chooser() as chooser:
+            page.locator("#staff-upload").click()
+        chooser.value.set_files(str(academy))
+        page.locator("#staff-upload-name").get_by_text("Testakademie.txt").wait_for(timeout=30_000)
         page.locator("#staff-title textarea").fill("Testakademie")
         page.locator("#staff-source textarea").fill("https://example.org/akademie")
         page.locator("#staff-add").click()
@@ -179,3 +190,95 @@ def test_staff_see_feedback_and_add_a_document(
     assert [row["question"] for row in assistant.feedback.disliked()] == [
         "Wann wurde das Testnetzwerk Musterstadt gegründet?"
     ]
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parents[1] / ".cache" / "node" / "node_modules" / "axe-core"
+RUN_AXE = """async () => {
+    const result = await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+    });
+    return result.violations.map(
+        v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target).join(', ')}`);
+}"""
+
+
+def test_partner_directory_filter_search_open_and_ask(browser, app_url: str) -> None:
+    """A company filters by topic, searches a synonym, opens a card and asks the chat."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Partner / Partners").click()
+    count = page.locator("#partner-count")
+    count.get_by_text("15 Partner").wait_for(timeout=30_000)  # every profile is a card
+    page.locator("#partner-topic input").click()
+    page.get_by_role("option", name="Robotik / Robotics").click()
+    page.locator("#card-stadt-aachen").wait_for(state="detached", timeout=30_000)  # filtered
+    assert page.locator("#card-fh-aachen-maskor").is_visible()
+    assert page.locator("#card-rwth-aachen").is_visible()
+    page.keyboard.press("Escape")  # close the dropdown before the README's screenshot
+    page.wait_for_timeout(600)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "partners.png"))
+    search = page.locator("#partner-search textarea")
+    search.fill("Bildverarbeitung")
+    search.press("Enter")
+    count.get_by_text("Kein Partner").wait_for(timeout=30_000)  # a synonym, and nobody has it
+    page.locator("#partner-topic input").click()
+    page.get_by_role("option", name="alle / all").click()
+    search.fill("Supercomputer")
+    search.press("Enter")
+    page.locator("#card-juelich-supercomputing-centre").wait_for(timeout=30_000)
+    details = page.locator("#details-juelich-supercomputing-centre")
+    details.get_by_text("Details").click()
+    details.get_by_text("zuletzt geprüft").wait_for(timeout=30_000)  # the card opened
+    assert "Kontakt" in details.inner_text() or "Website" in details.inner_text()
+    page.locator("#ask-juelich-supercomputing-centre").click()
+    chat = page.locator("#chat")
+    chat.get_by_text("Jülich Supercomputing Centre").first.wait_for(timeout=60_000)
+    chat.get_by_text("Quellen").first.wait_for(timeout=60_000)
+    assert page.get_by_role("tab", name="Chat").get_attribute("aria-selected") == "true"
+    page.close()
+
+
+def test_every_tab_meets_wcag_21_aa_on_desk_and_phone(
+    browser, real_data_dir: Path, tmp_path: Path
+) -> None:
+    """axe-core (npm, injected into the page) finds no WCAG 2.1 A/AA violation anywhere."""
+    script = AXE / "axe.min.js"
+    if not script.exists():
+        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{script} missing: `make test` installs axe-core with npm")
+        pytest.skip("axe-core not installed (`make test` installs it with npm)")
+    settings = load_settings(
+        data_dir=real_data_dir, corpus_dir=REAL_CORPUS, staff_password="geheim", feedback=False
+    )
+    demo = build_ui(build_assistant(settings))
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **page_options()
+    )
+    found: dict[str, list[str]] = {}
+    try:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(url)
+
+            def check(view: str, page: Any = page, width: int = width) -> None:
+                page.add_script_tag(path=str(script))
+                found[f"{view} at {width}px"] = page.evaluate(RUN_AXE)
+
+            page.locator("#question textarea").fill("Wann wurde die AI Alliance Aachen gegründet?")
+            page.locator("#send").click()
+            page.locator("#chat").get_by_text("Quellen").first.wait_for(timeout=60_000)
+            check("chat with an answer")
+            page.get_by_role("tab", name="Partner / Partners").click()
+            page.locator("#details-rwth-aachen").get_by_text("Details").click()
+            check("partner directory, a card open")
+            page.get_by_role("tab", name="Redaktion / Staff").click()
+            page.locator("#staff-password input").fill("geheim")
+            page.locator("#staff-login").click()
+            page.locator("#staff-unanswered").wait_for(timeout=30_000)
+            check("staff tab, logged in")
+            page.close()
+    finally:
+        demo.close()
+    assert not any(found.values()), found

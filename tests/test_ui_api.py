@@ -11,6 +11,7 @@ from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS
 from ui.app import build_ui
+from ui.style import page_options
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,11 @@ def app_url(real_data_dir: Path) -> Iterator[str]:
     settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)
     demo = build_ui(build_assistant(settings))
     _, url, _ = demo.queue().launch(
-        prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True
+        prevent_thread_lock=True,
+        server_name="127.0.0.1",
+        server_port=None,
+        quiet=True,
+        **page_options(),
     )
     yield url
     demo.close()
@@ -68,8 +73,27 @@ def test_api_questions_are_recorded_for_staff(app_url: str, real_data_dir: Path)
     assert question in [row["question"] for row in unanswered]
 
 
-def test_only_ask_is_offered_as_an_api(app_url: str) -> None:
+def test_partners_endpoint_searches_the_directory(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    hpc = client.predict("Supercomputer", api_name="/partners")["partners"]
+    assert "juelich-supercomputing-centre" in [c["id"] for c in hpc]
+    card = hpc[0]
+    assert {"name", "kind", "founding_partner", "topics", "description", "website"} <= set(card)
+    assert {"contact_routes", "unknown", "sources", "last_verified", "source"} <= set(card)
+    universities = client.predict("", "university", "", False, "en", api_name="/partners")
+    assert {c["id"] for c in universities["partners"]} == {"rwth-aachen", "fh-aachen"}
+    assert universities["partners"][0]["kind_label"] == "University"
+    founders = client.predict("", "", "", True, "de", api_name="/partners")["partners"]
+    assert len(founders) == 5 and all(c["founding_partner"] for c in founders)
+    robotics = client.predict("", "", "robotics", False, "de", api_name="/partners")["partners"]
+    assert {"rwth-aachen", "fh-aachen-maskor", "ai-village-huerth"} <= {c["id"] for c in robotics}
+    assert client.predict("Bildverarbeitung", api_name="/partners")["partners"] == []
+    bad = client.predict("", '{"$ne": 1}', api_name="/partners")
+    assert "kind: unknown" in bad["error"]
+
+
+def test_only_ask_and_partners_are_offered_as_an_api(app_url: str) -> None:
     """Chat, rating and staff callbacks are not endpoints a client can call."""
     api = Client(app_url, verbose=False).view_api(print_info=False, return_format="dict")
-    assert list(api["named_endpoints"]) == ["/ask"]
+    assert sorted(api["named_endpoints"]) == ["/ask", "/partners"]
     assert not api["unnamed_endpoints"]

@@ -8,18 +8,24 @@ object as ``assistant ask --json``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
 from assistant.models import QuestionError
+from assistant.partners.vocabulary import KINDS
 from assistant.pipeline import Assistant
+from assistant.retrieve.hit import as_lang
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from ui.format import mode_line, render_answer
+from ui.partners import find_cards, partners_tab
 from ui.staff import staff_tab
+from ui.style import page_options
 
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
+MAX_SEARCH_CHARS = 200
 THANKS = "Danke für die Rückmeldung! / Thanks for the feedback!"
 EXAMPLES = [
     "Wann wurde die AI Alliance Aachen gegründet?",
@@ -62,16 +68,76 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         assistant.record(question, answer)
         return answer.contract()
 
+    def partners(
+        query: str = "",
+        kind: str = "",
+        topic: str = "",
+        founding: bool = False,
+        lang: str = "de",
+    ) -> dict[str, Any]:
+        """Search the partner directory: the profile cards matching ``query`` and the filters.
+
+        ``kind`` is a kind of organisation (``university``, ``institute``, ...), ``topic`` a
+        topic id of the vocabulary, ``founding`` keeps founding partners only, ``lang`` ("de"
+        or "en") is the language of labels and descriptions. Returns ``{"partners": [...]}``.
+        """
+        problem = directory_problem(assistant, query, kind, topic, lang)
+        if problem:
+            return {"error": problem}
+        cards = find_cards(assistant.directory, query, kind, topic, founding, as_lang(lang))
+        return {"partners": cards}
+
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}")
-        with gr.Tabs():
-            chat_tab(assistant)
+        with gr.Tabs(elem_id="tabs") as tabs:
+            chat = chat_tab(assistant)
+            partners_tab(assistant, chat.asker(tabs))
             staff_tab(assistant)
         gr.api(ask, api_name="ask")
+        gr.api(partners, api_name="partners")
     return demo
 
 
-def chat_tab(assistant: Assistant) -> None:
+def directory_problem(assistant: Assistant, query: str, kind: str, topic: str, lang: str) -> str:
+    """What is wrong with a ``/partners`` request (empty: nothing); only known values pass."""
+    if len(query or "") > MAX_SEARCH_CHARS:
+        return f"query: at most {MAX_SEARCH_CHARS} characters"
+    if kind and kind not in {k.id for k in KINDS}:
+        return f"kind: unknown {kind!r}; one of {sorted(k.id for k in KINDS)}"
+    if topic and topic not in assistant.directory.vocabulary.topics:
+        return f"topic: unknown {topic!r}; one of {sorted(assistant.directory.vocabulary.topics)}"
+    if lang not in ("de", "en"):
+        return "lang: 'de' or 'en'"
+    return ""
+
+
+@dataclass
+class ChatWiring:
+    """What other tabs need of the chat: its question box and the function answering it."""
+
+    box: gr.Textbox
+    respond: Callable[..., Any]
+    inputs: list[Any]
+    outputs: list[Any]
+
+    def asker(self, tabs: gr.Tabs) -> Callable[[str], Callable[[gr.Button], None]]:
+        """For a question: a function wiring a button to ask it in the chat tab."""
+
+        def ask_in_chat(question: str) -> Callable[[gr.Button], None]:
+            def wire(button: gr.Button) -> None:
+                button.click(
+                    lambda: (question, gr.Tabs(selected="chat-tab")),
+                    None,
+                    [self.box, tabs],
+                    api_visibility="private",
+                ).then(self.respond, self.inputs, self.outputs, api_visibility="private")
+
+            return wire
+
+        return ask_in_chat
+
+
+def chat_tab(assistant: Assistant) -> ChatWiring:
     """The chat: mode line, conversation with thumbs up/down, question box, filters."""
 
     def respond(
@@ -109,7 +175,8 @@ def chat_tab(assistant: Assistant) -> None:
 
     with gr.Tab("Chat", id="chat-tab"):
         gr.Markdown(mode_line(assistant.mode, assistant.settings.llm_model), elem_id="mode-line")
-        chatbot = gr.Chatbot(elem_id="chat", height=520, label="Chat")
+        # no "share" button: it has an empty accessible name (axe-core, WCAG 2.1 button-name)
+        chatbot = gr.Chatbot(elem_id="chat", height=520, label="Chat", buttons=["copy", "copy_all"])
         status = gr.Markdown(elem_id="status")
         rated = gr.State({})  # chat message index -> recorded answer id
         with gr.Row():
@@ -146,13 +213,15 @@ def chat_tab(assistant: Assistant) -> None:
             )
         gr.Examples(EXAMPLES, inputs=box)
         inputs = [box, chatbot, kind, topic, language, rated]
+        outputs = [chatbot, box, status, rated]
         for trigger in (box.submit, send.click):
-            trigger(respond, inputs, [chatbot, box, status, rated], api_visibility="private")
+            trigger(respond, inputs, outputs, api_visibility="private")
         chatbot.like(rate, [rated], [status], api_visibility="private")
+    return ChatWiring(box, respond, inputs, outputs)
 
 
 def launch(assistant: Assistant, host: str, port: int) -> None:
     """Serve the chat until interrupted."""
     build_ui(assistant).queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, show_error=True
+        server_name=host, server_port=port, show_error=True, **page_options()
     )

@@ -132,9 +132,16 @@ def staff_tab(assistant: Assistant) -> None:
                 headers=DISLIKED_HEADERS, interactive=False, elem_id="staff-disliked", wrap=True
             )
             gr.Markdown("### Dokument hinzufügen / add a document (md, txt, pdf, html)")
-            upload = gr.File(
-                file_types=[".md", ".txt", ".pdf", ".html"], type="filepath", elem_id="staff-upload"
-            )
+            # a button rather than Gradio's drop zone: the drop zone's accessible name does not
+            # contain its visible text and its "- or -" is grey on white (axe-core, WCAG 2.1)
+            with gr.Row():
+                upload = gr.UploadButton(
+                    "Datei wählen / choose a file",
+                    file_types=[".md", ".txt", ".pdf", ".html"],
+                    type="filepath",
+                    elem_id="staff-upload",
+                )
+                chosen = gr.Markdown(elem_id="staff-upload-name")
             with gr.Row():
                 title = gr.Textbox(label="Titel / title", elem_id="staff-title")
                 language = gr.Dropdown(["de", "en"], value="de", label="Sprache / language")
@@ -160,6 +167,12 @@ def staff_tab(assistant: Assistant) -> None:
             view, [unlocked], lists, api_visibility="private"
         )
         refresh.click(view, [unlocked], lists, api_visibility="private")
+        upload.upload(
+            lambda path: f"📄 {Path(path).name}" if path else "",
+            [upload],
+            [chosen],
+            api_visibility="private",
+        )
         add.click(
             partial(add_document, assistant),
             [unlocked, upload, title, language, source],
