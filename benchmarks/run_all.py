@@ -35,7 +35,14 @@ def quality() -> dict[str, Any]:
     gold = ROOT / "corpus" / "eval" / "gold-test.jsonl"
     for name in RETRIEVERS:
         out["gold"][name] = run_eval(settings, gold, None, name)
-    for stem in ("gold-dev", "gold-test", "out-of-domain-dev", "out-of-domain-test"):
+    for stem in (
+        "gold-dev",
+        "gold-test",
+        "out-of-domain-dev",
+        "out-of-domain-test",
+        "partners-dev",
+        "partners-test",
+    ):
         out["splits"][stem] = run_eval(settings, ROOT / "corpus" / "eval" / f"{stem}.jsonl")
     if XQUAD.exists():
         folder = Path(tempfile.mkdtemp(prefix="xquad-"))
