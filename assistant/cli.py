@@ -87,7 +87,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     questions = Path(args.questions or settings.corpus_dir / "eval" / "gold-test.jsonl")
     passages = Path(args.passages) if args.passages else None
-    report = run_eval(settings, questions, passages, args.retriever)
+    report = run_eval(settings, questions, passages, args.retriever, args.mode)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
@@ -105,7 +105,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         f"  latency ms: retrieval {report['latency_ms']}, answer {report['answer_latency_ms']}, "
         f"whole ask {report['ask_latency_ms']}"
     )
-    for key in ("abstention", "answers"):
+    for key in ("abstention", "answers", "partners", "llm"):
         if key in report:
             print(f"  {key}: {report[key]}")
     return 0
@@ -194,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", help="questions JSONL (default corpus/eval/gold-test.jsonl)")
     p.add_argument("--passages", help="passages JSONL (default: the corpus itself)")
     p.add_argument("--retriever", default="default", help="default, dense or baseline")
+    p.add_argument(
+        "--mode",
+        choices=("extractive", "llm"),
+        default="extractive",
+        help="answers to measure: offline extracts, or the configured LLM (endpoint or GGUF)",
+    )
     p.add_argument("--corpus", help="corpus directory when no --passages are given")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_eval)

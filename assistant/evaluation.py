@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.answer.gate import GateModel
 from assistant.language import detect_language
+from assistant.models import Mode
 from assistant.pipeline import Assistant
 from assistant.retrieve.retriever import DenseRetriever, Retriever
 from assistant.scoring import RANK_DEPTH, Tally, unsupported_citations
@@ -170,22 +171,24 @@ def load_eval_corpus(settings: Settings, passages_path: Path | None) -> Corpus:
 
 
 def scratch_assistant(
-    settings: Settings, cache_queries: bool = True, gate_model: GateModel | None = None
+    settings: Settings,
+    cache_queries: bool = True,
+    gate_model: GateModel | None = None,
+    mode: Mode = "extractive",
 ) -> tuple[Assistant, Any]:
-    """An extractive assistant over a throw-away in-memory Chroma collection, and its client.
+    """An assistant over a throw-away in-memory Chroma collection, and its client.
 
-    ``cache_queries=False`` keeps question embeddings out of the cache, so latency figures
-    include embedding the question.
+    ``mode="extractive"`` measures the offline answers whatever LLM is configured; ``"llm"``
+    keeps the configured endpoint (or GGUF model). ``cache_queries=False`` keeps question
+    embeddings out of the cache, so latency figures include embedding the question.
     """
+    if mode == "llm" and not settings.llm_configured:
+        raise ValueError("--mode llm needs an LLM: ASSISTANT_LLM_MODEL or ASSISTANT_LLM_GGUF")
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    scratch = settings.model_copy(  # the extractive mode is measured, whatever is configured
-        update={
-            "collection": f"eval_{uuid.uuid4().hex[:12]}",
-            "retriever": "hybrid",
-            "llm_model": None,
-            "llm_base_url": None,
-        }
-    )
+    update: dict[str, Any] = {"collection": f"eval_{uuid.uuid4().hex[:12]}", "retriever": "hybrid"}
+    if mode == "extractive":
+        update.update(llm_model=None, llm_base_url=None, llm_gguf=None)
+    scratch = settings.model_copy(update=update)
     embeddings = build_embeddings(settings)
     embeddings.cache_queries = cache_queries
     return build_assistant(scratch, embeddings, client, gate_model), client
@@ -196,19 +199,21 @@ def run_eval(
     questions_path: Path,
     passages_path: Path | None = None,
     retriever_name: str = "default",
+    mode: Mode = "extractive",
 ) -> dict[str, Any]:
     """Index the data into a throw-away collection and evaluate; the CLI's ``eval`` command."""
     if retriever_name not in RETRIEVERS:
         raise ValueError(f"unknown retriever {retriever_name!r}; choose from {sorted(RETRIEVERS)}")
     questions = read_jsonl(questions_path, EvalQuestion)
     corpus = load_eval_corpus(settings, passages_path)
-    assistant, client = scratch_assistant(settings, cache_queries=False)
+    assistant, client = scratch_assistant(settings, cache_queries=False, mode=mode)
     started = time.perf_counter()
     assistant.index_documents(corpus)
     index_seconds = time.perf_counter() - started
     retriever = RETRIEVERS[retriever_name](assistant, corpus, client)
     report = evaluate(assistant, questions, retriever)
     report["retriever"] = retriever_name
+    report["mode"] = mode
     report["questions"] = len(questions)
     report["index_seconds"] = round(index_seconds, 2)
     return report

@@ -25,6 +25,18 @@ class Citation(BaseModel):
     language: Lang = "de"
 
 
+class Generation(BaseModel):
+    """How one generated answer went: timing, tokens, attribution (for ``assistant eval``)."""
+
+    first_token_ms: float | None = None
+    total_ms: float = 0.0
+    tokens: int = 0  # streamed chunks: one token each on llama.cpp, vLLM and OpenAI
+    claims: int = 0  # sentences with content
+    supported: int = 0  # of them, supported by a source and cited
+    marked_right: int = 0  # of them, the model's own marker was the right one
+    fallback: str | None = None  # why the answer was not used, if it was not
+
+
 class Answer(BaseModel):
     """One answer: text with [n] markers, its citations, and how it was produced."""
 
@@ -37,6 +49,8 @@ class Answer(BaseModel):
     reason: Reason | None = None  # set when abstained: why there is no answer
     confidence: float | None = None  # the gate's probability that the sources answer it
     partners: list[str] | None = None  # a list answer: the ids of the partners it lists
+    # LLM mode: timing and attribution of the generated answer (not part of the contract)
+    generation: Generation | None = Field(default=None, exclude=True)
 
     def contract(self) -> dict[str, Any]:
         """The JSON object of the ``assistant ask --json`` contract (design doc)."""

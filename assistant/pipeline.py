@@ -19,11 +19,11 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.gate import AnswerGate, Decision
 from assistant.answer.generative import NOTICE, LlmAnswerer, LlmFailure
 from assistant.answer.personal import surnames
-from assistant.answer.prompts import NOT_IN_KB
+from assistant.answer.prompts import NOT_IN_KB, compact_sources
 from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
-from assistant.models import Answer, Lang, QuestionError
+from assistant.models import Answer, Generation, Lang, QuestionError
 from assistant.partners.directory import Directory
 from assistant.partners.listing import PartnerLister
 from assistant.retrieve.faq import FaqMatcher
@@ -72,6 +72,12 @@ class Assistant:
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
+
+    @property
+    def model_name(self) -> str | None:
+        """The LLM's name for the UI: the configured model, or the GGUF file's."""
+        settings = self.settings
+        return settings.llm_model or (settings.llm_gguf.stem if settings.llm_gguf else None)
 
     @property
     def mode(self) -> str:
@@ -195,23 +201,28 @@ class Assistant:
         self, query: str, lang: Lang, evidence: Evidence, decision: Decision
     ) -> Iterator[Answer]:
         assert self.llm is not None
-        sources = evidence.hits
+        sources = compact_sources(evidence)
+        stats = Generation()
         text = ""
         try:
-            for text in self.llm.stream(query, sources, lang):
+            for text in self.llm.stream(query, sources, lang, stats):
                 if NOT_IN_KB not in text:
                     yield Answer(answer=text, mode="llm", lang=lang)
-            final = self.llm.finish(text, sources, lang)
+            final = self.llm.finish(text, sources, lang, stats)
         except LlmFailure as failure:
+            stats.fallback = failure.reason
             fallback = _confident(self.extractive.compose(query, lang, evidence), decision)
             fallback.notice = NOTICE[lang].format(reason=failure.reason)
+            fallback.generation = stats
             yield fallback
             return
         if final is None:  # the model found no answer in the sources the gate let through
             abstained = self.extractive.abstain(query, lang, "fact_missing", evidence, decision)
             abstained.mode = "llm"
+            abstained.generation = stats
             yield abstained
         else:
+            final.generation = stats
             yield _confident(final, decision)
 
     def record(self, question: str, answer: Answer) -> int | None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.models import Answer
+from assistant.models import Answer, Generation
 from assistant.retrieve.hit import Hit
 from assistant.text import fold, split_sentences
 
@@ -146,11 +146,17 @@ class Tally:
     reasons: Counter[str] = field(default_factory=Counter)
     recalls: list[float] = field(default_factory=list)  # partner questions
     precisions: list[float] = field(default_factory=list)
+    generations: list[Generation] = field(default_factory=list)  # LLM mode
 
     def add(self, q: Question, lang: str, hits: list[Hit], answer: Answer, bad: int) -> None:
         """Score one answered (or abstained) question."""
         c = self.counts
         c["unsupported"] += bad
+        if answer.generation is not None:
+            self.generations.append(answer.generation)
+            if q.answerable:
+                c["generated_answerable"] += 1
+                c["fell_back_answerable"] += answer.generation.fallback is not None
         if answer.abstained:
             self.reasons[answer.reason or "unknown"] += 1
         if not q.answerable:
@@ -190,6 +196,27 @@ class Tally:
         if listed:
             allowed = set(expected) | set(acceptable)
             self.precisions.append(len(set(listed) & allowed) / len(set(listed)))
+
+    def generation_report(self) -> dict[str, Any]:
+        """LLM mode: fallbacks by reason, attribution, time to first token, total, tokens/s."""
+        runs = self.generations
+        used = [g for g in runs if g.fallback is None and g.claims]
+        claims = sum(g.claims for g in used)
+        timed = [g for g in runs if g.first_token_ms is not None]
+        seconds = sum(g.total_ms for g in timed) / 1000
+        return {
+            "generated": len(runs),
+            "fell_back": share(sum(g.fallback is not None for g in runs), len(runs)),
+            "fell_back_answerable": share(
+                self.counts["fell_back_answerable"], self.counts["generated_answerable"]
+            ),
+            "fallback_reasons": dict(Counter(g.fallback for g in runs if g.fallback)),
+            "sentences_with_supporting_citation": share(sum(g.supported for g in used), claims),
+            "markers_right": share(sum(g.marked_right for g in used), claims),
+            "first_token_ms": percentiles([g.first_token_ms or 0.0 for g in timed]),
+            "total_ms": percentiles([g.total_ms for g in runs]),
+            "tokens_per_s": round(sum(g.tokens for g in timed) / seconds, 1) if seconds else 0.0,
+        }
 
     def report(self) -> dict[str, Any]:
         """The ``assistant eval`` report (the design doc's contract plus answer figures)."""
@@ -239,6 +266,8 @@ class Tally:
         if c["with_sources"]:
             answers["cited_gold_source"] = share(c["cited_gold"], c["with_sources"])
         out["answers"] = answers
+        if self.generations:
+            out["llm"] = self.generation_report()
         if self.recalls or c["no_partner"]:
             out["partners"] = {
                 "n": len(self.recalls),

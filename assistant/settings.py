@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = Field(20.0, gt=0, le=600)
     llm_rerank: bool = Field(False, description="Let the LLM reorder retrieved passages.")
+    llm_gguf: Path | None = Field(
+        None, description="A GGUF model file served in-process by llama.cpp (extra local-llm)."
+    )
+    llm_threads: int | None = Field(None, ge=1, le=256, description="llama.cpp threads.")
+    llm_context: int = Field(4096, ge=512, le=131072, description="llama.cpp context size.")
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Longest generated answer.")
 
     feedback: bool = Field(
         True, description="Store asked questions, answers and ratings for staff (locally)."
@@ -75,12 +81,14 @@ class Settings(BaseSettings):
             raise ValueError("ASSISTANT_CHUNK_OVERLAP must be smaller than ASSISTANT_CHUNK_CHARS")
         if self.llm_base_url and not self.llm_model:
             raise ValueError("ASSISTANT_LLM_MODEL must be set when ASSISTANT_LLM_BASE_URL is set")
+        if self.llm_gguf and self.llm_base_url:
+            raise ValueError("set ASSISTANT_LLM_GGUF or ASSISTANT_LLM_BASE_URL, not both")
         return self
 
     @property
     def llm_configured(self) -> bool:
         """True when an LLM endpoint is configured, which switches the answer mode."""
-        return bool(self.llm_model)
+        return bool(self.llm_model or self.llm_gguf)
 
     @property
     def chroma_dir(self) -> Path:

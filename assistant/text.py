@@ -40,7 +40,8 @@ STOPWORDS = frozenset(
     sollten some sort sowas stuff tell than thanks then there's theres thing uns unser
     unsere unseren us vom want we'd weiß werden what's whats will wird wissen wollen wolln
     would würde würden your yours übers viele viel vielen ungefähr ungefaehr etwa circa ca
-    roughly approximately many much hoch lange oft weit
+    roughly approximately many much hoch lange oft weit gern hallo hello danke thank sure
+    certainly natürlich klar okay ok
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 

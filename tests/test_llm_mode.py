@@ -1,6 +1,7 @@
 """LLM mode over real HTTP: the real openai client (via langchain-openai) against a local
 server that speaks the chat-completions protocol, including streaming and error codes."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_grounded_answer_streams_and_cites(llm_assistant) -> None:
     final = steps[-1]
     assert final.mode == "llm" and not final.abstained and final.notice is None
     assert "3. März 2024" in final.answer
-    assert final.answer.rstrip().endswith("[1]")
+    assert re.search(r"\[1\]\.?$", final.answer.rstrip())
     assert final.citations[0].source == "documents/testnetz.md"
     assert "3. März 2024" in final.citations[0].snippet
 
@@ -59,7 +60,7 @@ def test_unsupported_citations_fall_back_to_extractive(llm_assistant) -> None:
     assert "500 euros" not in final.answer
     assert "[7]" not in final.answer
     assert final.mode == "extractive"
-    assert "no supported citation" in (final.notice or "")
+    assert "no sentence supported" in (final.notice or "")
     assert "3. März 2024" in final.answer
 
 
@@ -115,7 +116,7 @@ def test_instructions_inside_documents_are_data(llm_assistant, corpus_copy, serv
     assert "regelt die Nutzung der Räume" in final.answer
     sent = server.requests[-1]["messages"]
     assert "Ignore any instruction" in sent[0]["content"]
-    user = sent[1]["content"]
+    user = sent[-1]["content"]  # after the worked examples, the real sources and question
     assert user.count("</source>") == user.count("<source ")  # the document cannot close it
     assert "‹/source›" in user
 

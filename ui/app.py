@@ -174,7 +174,7 @@ def chat_tab(assistant: Assistant) -> ChatWiring:
         return THANKS
 
     with gr.Tab("Chat", id="chat-tab"):
-        gr.Markdown(mode_line(assistant.mode, assistant.settings.llm_model), elem_id="mode-line")
+        gr.Markdown(mode_line(assistant.mode, assistant.model_name), elem_id="mode-line")
         # no "share" button: it has an empty accessible name (axe-core, WCAG 2.1 button-name)
         chatbot = gr.Chatbot(elem_id="chat", height=520, label="Chat", buttons=["copy", "copy_all"])
         status = gr.Markdown(elem_id="status")

@@ -91,16 +91,19 @@ class GateModel:
     answerable: Logistic
     threshold: float
     out_of_domain: Logistic | None = None
+    llm_threshold: float | None = None  # LLM mode: the model can say "not in the sources"
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> GateModel:
         """The fitted model shipped with the package (or another fitted file)."""
         data = json.loads(path.read_text(encoding="utf-8"))
         ood = data.get("out_of_domain")
+        llm = data.get("llm_threshold")
         return cls(
             Logistic.from_json(data["answerable"]),
             float(data["threshold"]),
             Logistic.from_json(ood) if ood else None,
+            float(llm["value"]) if llm else None,
         )
 
     @classmethod

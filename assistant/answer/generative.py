@@ -1,22 +1,25 @@
-"""LLM answer mode over any OpenAI-compatible endpoint, with checks and a safe fallback.
+"""LLM answer mode over any OpenAI-compatible endpoint, with attribution and a safe fallback.
 
-The model sees only the retrieved passages, fenced as data. Its answer streams to the user;
-when the stream ends, citations are checked against the passages. Anything that goes wrong
-(endpoint down, slow, rate-limited, garbage, unsupported citations) raises ``LlmFailure`` with
-a short reason, and the pipeline answers extractively with a notice instead.
+The model sees only compact sources (``prompts.compact_sources``), fenced as data. Its answer
+streams to the user; when the stream ends, every sentence is attributed to the source sentence
+that supports it (``attribution``). Anything that makes the answer unusable raises
+``LlmFailure`` with a short reason, and the pipeline answers extractively with a notice: the
+endpoint down, slow, rate-limited or sending garbage, an empty answer, or one whose central
+claim no source supports. A badly formatted but correct answer is kept and cited.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer.citations import CitationChecker
-from assistant.answer.prompts import NOT_IN_KB, answer_messages, condense_messages
-from assistant.models import Answer
-from assistant.retrieve.hit import Hit
+from assistant.answer.attribution import Attributor
+from assistant.answer.prompts import NOT_IN_KB, Source, answer_messages, condense_messages
+from assistant.models import Answer, Generation, Lang
+from assistant.text import is_gap_statement, split_sentences
 
 NOTICE = {
     "de": "Das Sprachmodell lieferte keine verwendbare Antwort ({reason}); "
@@ -24,6 +27,13 @@ NOTICE = {
     "en": "The language model gave no usable answer ({reason}); "
     "here is the extractive answer from the knowledge base.",
 }
+# ways small models say "not in the sources" instead of the sentinel
+_SAYS_NOT_IN_SOURCES = re.compile(
+    r"NOT_IN_KNOWLEDGE|not (in|contained in|mentioned in|found in) the (provided )?sources|"
+    r"sources do not (contain|mention|say)|nicht in den quellen|quellen (enthalten|nennen) "
+    r"(keine|nicht)|keine (angaben|informationen) (dazu|darüber)",
+    re.IGNORECASE,
+)
 
 
 class LlmFailure(RuntimeError):
@@ -47,47 +57,62 @@ def describe(exc: Exception) -> str:
     return f"HTTP {status}" if status else name
 
 
-class LlmAnswerer:
-    """Streams a grounded answer from a chat model and checks it before it is final."""
+def says_not_in_sources(text: str) -> bool:
+    """The model's reply is its way of saying the sources do not answer the question."""
+    first = (split_sentences(text) or [text])[0]
+    return bool(_SAYS_NOT_IN_SOURCES.search(text)) or is_gap_statement(first)
 
-    def __init__(self, model: BaseChatModel, checker: CitationChecker, timeout: float) -> None:
+
+class LlmAnswerer:
+    """Streams a grounded answer from a chat model and attributes it before it is final."""
+
+    def __init__(self, model: BaseChatModel, attributor: Attributor, timeout: float) -> None:
         self.model = model
-        self.checker = checker
+        self.attributor = attributor
         self.timeout = timeout
 
-    def stream(self, question: str, hits: list[Hit], lang: str) -> Iterator[str]:
+    def stream(
+        self, question: str, sources: list[Source], lang: Lang, stats: Generation
+    ) -> Iterator[str]:
         """Yield the answer text so far after every token; raise ``LlmFailure`` on problems."""
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
         text = ""
         try:
-            for chunk in self.model.stream(answer_messages(question, hits, lang)):
+            for chunk in self.model.stream(answer_messages(question, sources, lang)):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if time.monotonic() > deadline:
                     raise LlmFailure("timeout")
                 if piece:
+                    if stats.first_token_ms is None:
+                        stats.first_token_ms = (time.monotonic() - started) * 1000
+                    stats.tokens += 1
                     text += piece
                     yield text
         except LlmFailure:
             raise
         except Exception as exc:  # the client's errors are many and version-dependent
             raise LlmFailure(describe(exc)) from exc
+        finally:
+            stats.total_ms = (time.monotonic() - started) * 1000
 
-    def finish(self, text: str, hits: list[Hit], lang: str) -> Answer | None:
-        """The checked final answer; None when the model said the sources do not cover it."""
+    def finish(
+        self, text: str, sources: list[Source], lang: Lang, stats: Generation
+    ) -> Answer | None:
+        """The attributed final answer; None when the model said the sources do not cover it."""
         stripped = text.strip()
-        if NOT_IN_KB in stripped:
+        if NOT_IN_KB in stripped or says_not_in_sources(stripped):
             return None
         if len(stripped) < 2 or not any(ch.isalpha() for ch in stripped):
             raise LlmFailure("empty answer")
-        checked = self.checker.check(stripped, hits)
-        if not checked.citations:
-            raise LlmFailure("no supported citation")
-        return Answer(
-            answer=checked.text,
-            citations=checked.citations,
-            mode="llm",
-            lang=lang,  # type: ignore[arg-type]
-        )
+        checked = self.attributor.attribute(stripped, sources)
+        stats.claims, stats.supported = checked.claims, checked.supported
+        stats.marked_right = checked.marked_right
+        if not checked.supported:
+            raise LlmFailure("no sentence supported by the sources")
+        if not checked.central:
+            raise LlmFailure("its main claim is not in the sources")
+        return Answer(answer=checked.text, citations=checked.citations, mode="llm", lang=lang)
 
     def condense(self, question: str, history: list[str]) -> str:
         """Ask the model for a standalone version of a follow-up question."""
