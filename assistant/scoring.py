@@ -96,13 +96,18 @@ def unsupported_citations(answer: Answer, source_texts: Callable[[str], str]) ->
 
     Extractive answers quote; a quote must be found verbatim (up to whitespace) in a chunk
     of the source its marker names. An attribution prefix ("Name: ") may precede the quote.
+    A list answer's line quotes the sentences of the profile it names (``list_quotes``).
+    Generated answers do not quote: their support is counted by the attribution (``llm``).
     """
+    if answer.mode == "llm":
+        return 0
     bad = 0
     for line in answer.answer.splitlines():
         match = _ANSWER_LINE.match(line.strip())
         if not match:
             continue
         quote = " ".join(match.group(1).split())
+        quotes = list_quotes(quote) if answer.partners else [quote.split(": ", 1)[-1]]
         for n in (int(x) for x in re.findall(r"\d+", match.group(2))):
             if not 1 <= n <= len(answer.citations):
                 bad += 1
@@ -110,9 +115,19 @@ def unsupported_citations(answer: Answer, source_texts: Callable[[str], str]) ->
             # sentences as the answerer sees them (lists joined with •, headings dropped)
             text = " ".join(split_sentences(source_texts(answer.citations[n - 1].source)))
             text = " ".join(text.split())
-            if quote not in text and quote.split(": ", 1)[-1] not in text:
-                bad += 1
+            bad += any(q not in text for q in quotes) and quote not in text
     return bad
+
+
+def list_quotes(line: str) -> list[str]:
+    """The profile sentences quoted in a list answer's line.
+
+    "1. Name (kind): sentence – sentence. Contact: route" -> the sentences; the head, the
+    contact route and a "Topics: ..." line (a listed topic, not a quote) are not quotes.
+    """
+    _, _, why = line.partition("): ")
+    why = re.split(r"\. (?:Contact|Kontakt): ", why)[0]
+    return [p for p in why.split(" – ") if p and not re.match(r"(Topics|Themen): ", p)]
 
 
 def share(count: int, total: int) -> float:

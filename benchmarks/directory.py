@@ -1,6 +1,6 @@
 """Warm latency of the partner directory's search and of list answers (bundled corpus).
 
-    python -m benchmarks.directory
+python -m benchmarks.directory
 """
 
 from __future__ import annotations

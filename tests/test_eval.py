@@ -221,3 +221,21 @@ def test_unsupported_citations_are_counted() -> None:
         answer="- Die Mitgliedschaft kostet 500 Euro. [1]\n- Sie ist offen. [2]", citations=[cite]
     )
     assert unsupported_citations(bad, lambda s: texts.get(s, "")) == 2
+
+
+def test_list_answer_lines_are_checked_against_their_profiles() -> None:
+    from assistant.evaluation import unsupported_citations
+    from assistant.models import Answer, Citation
+
+    texts = {"p/x.yaml": "X (FH) baut Roboter. Sie forscht zu RoboCup."}
+    cite = Citation(n=1, source="p/x.yaml", title="X", snippet="x")
+    line = "1. X (FH) (Institut): {why}. Kontakt: https://x.example [1]"
+    quoted = "X (FH) baut Roboter – Sie forscht zu RoboCup"
+
+    def count(why: str) -> int:
+        answer = Answer(answer=line.format(why=why), citations=[cite], partners=["x"])
+        return unsupported_citations(answer, lambda s: texts.get(s, ""))
+
+    assert count(quoted) == 0
+    assert count("Themen: Robotik") == 0  # a listed topic, not a quote
+    assert count("X (FH) baut Roboter – Sie hat 500 Mitarbeitende") == 1

@@ -145,6 +145,14 @@ def test_list_answer_names_every_matching_partner_once_with_reason_and_contact(
     assert "https://example.org/uni" in answer.answer  # its public contact route
 
 
+def test_a_sentence_naming_two_asked_topics_is_quoted_once(directory: Directory) -> None:
+    answer = PartnerLister(directory).answer(
+        "Which partners work on supercomputing and robots?", "en", "ASK US"
+    )
+    assert answer is not None and answer.partners == ["lab"]  # the only one covering both
+    assert answer.answer.count("Runs supercomputers; also builds robots") == 1
+
+
 def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:
     answer = PartnerLister(directory).answer("Partner für Bildverarbeitung?", "de", "FRAG UNS")
     assert answer is not None and answer.abstained and answer.partners == []

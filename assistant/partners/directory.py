@@ -87,8 +87,11 @@ class Directory:
             and (founding is None or p.founding_partner == founding)
         ]
         if not query.strip():
-            reasons = {p.id: self.topic_reasons(p, [topic] if topic else [], lang) for p in chosen}
-            everyone = [Match(p, 1.0 + p.founding_partner, reasons[p.id]) for p in chosen]
+            shown = [topic] if topic else []
+            everyone = [
+                Match(p, 1.0 + p.founding_partner, self.topic_reasons(p, shown, lang))
+                for p in chosen
+            ]
             return sorted(everyone, key=lambda m: -m.score)  # founding partners first, by name
         topics = self.vocabulary.find(query)
         words = _content(query)

@@ -280,7 +280,8 @@ class PartnerLister:
         lines, citations = [], []
         for n, match in enumerate(matches, start=1):
             lines.append(f"{n}. {self._line(match, lang)} [{n}]")
-            snippet = "; ".join(r.text for r in match.reasons) or self._kind(match, lang)
+            snippet = "; ".join(dict.fromkeys(r.text for r in match.reasons))
+            snippet = snippet or self._kind(match, lang)
             citations.append(
                 Citation(
                     n=n,
@@ -315,7 +316,7 @@ class PartnerLister:
 
     def _line(self, match: Match, lang: Lang) -> str:
         profile = match.profile
-        why = " – ".join(r.text for r in match.reasons)
+        why = " – ".join(dict.fromkeys(r.text for r in match.reasons))  # one sentence, once
         head = f"{profile.name} ({self._kind(match, lang)})"
         contact = contact_route(profile, lang)
         parts = [head + (f": {why}" if why else "")]
