@@ -30,6 +30,12 @@ footer, footer a, footer button, footer span {{ color: #374151 !important; }}
     border: 1px solid {PRIMARY}; color: {PRIMARY_DARK}; border-radius: 999px;
     padding: 0.05rem 0.6rem; font-size: 0.9em; margin: 0;
 }}
+/* Status lines are one short Markdown each. Gradio gives every block `overflow: auto`; while a
+   block grows into place on a 390 px screen, axe-core then found an unfocusable scrollable
+   region (#staff-overview, 1 run in 3). They never need to scroll: wrap long words instead. */
+#staff-overview, #staff-login-status, #staff-upload-name, #staff-add-status, #staff-save-status {{
+    overflow: visible !important; overflow-wrap: anywhere;
+}}
 """
 
 
