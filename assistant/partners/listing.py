@@ -31,7 +31,8 @@ _ASKS_FOR_PARTNERS = re.compile(
     rf"are there|einer der|eine der|one of the)"
     rf"\W+(\w+\W+){{0,2}}\w*{_ORGS}"
     # "Partner für Robotik", "partners working on", "Experten für HPC"
-    r"|\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*\W+(fuer|zu|zum|"
+    r"|(\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*|know\W?how)"
+    r"\W+(fuer|zu|zum|"
     r"zur|im bereich|mit|for|in|on|with|working|doing)\b"
     # a keyword query ending in "partner": "robotik partner?"
     r"|\w*partner\w*\W*$"
@@ -41,12 +42,15 @@ _ASKS_FOR_PARTNERS = re.compile(
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut)"
-    r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt)"
-    r"|\ban wen\b|\bmit wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag)"
+    r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
+    r"unterstuetz|berat)"
+    r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wenden)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
-    r"provides?|speciali[sz]es?|is (an )?expert|involved|active)"
-    r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved)"
-    r"|\bwhom\b|\bwith whom\b|\bwho (should|can|could|do) (i|we) (contact|ask|talk)",
+    r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?)"
+    r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
+    r"help|support|advis)"
+    r"|\bwhom\b|\bwith whom\b"
+    r"|\bwho (should|can|could|do|would) (i|we) (contact|ask|talk|approach|turn|reach|speak)",
 )
 # the question searches partners by a topic: "works on X", "Partner für X", "expertise in X"
 _SEARCHES_TOPIC = re.compile(
