@@ -23,6 +23,14 @@ def test_surnames_are_learnt_from_the_corpus() -> None:
     assert surnames(CORPUS) == {"keupen", "hoos"}
 
 
+def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuard) -> None:
+    """ "Fee" is a given name; "fee?" before a new line is not the start of a person's name."""
+    faq = "Is there a membership fee?\n\nThere is no public information. Bis Max. Drei"
+    assert surnames([*CORPUS, faq]) == {"keupen", "hoos"}
+    learnt = PersonalDataGuard(ORGS, surnames([*CORPUS, faq]))
+    assert not learnt.is_request("Is there a generic mailbox of the city I could e-mail?")
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -69,16 +69,20 @@ FIRST_NAMES = frozenset(
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüßéè-]+")
+# a capitalised word and the capitalised word right after it on the same line: "Holger Hoos".
+# Not across punctuation or lines: "Is there a membership fee?\n\nThere is ..." once made
+# "There" a surname ("Fee" is a given name), and every question with "there" and "e-mail"
+# was refused as a personal-data request.
+_NAME_PAIR = re.compile(r"(?=\b([A-ZÄÖÜ][a-zäöüßéè]+)[ \t]+([A-ZÄÖÜ][A-Za-zÄÖÜäöüßéè-]{2,}))")
 
 
 def surnames(texts: Iterable[str]) -> set[str]:
     """Folded surnames of people named in ``texts``: the word after a known given name."""
     found: set[str] = set()
     for text in texts:
-        words = _WORD.findall(text)
-        for first, last in zip(words, words[1:], strict=False):
-            if fold(first) in FIRST_NAMES and last[:1].isupper() and len(last) > 2:
-                found.add(fold(last))
+        for match in _NAME_PAIR.finditer(text):
+            if fold(match.group(1)) in FIRST_NAMES:
+                found.add(fold(match.group(2)))
     return found
 
 
