@@ -129,6 +129,11 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Is anybody in the network doing medical AI?", True),
         ("Kann mir jemand bei der Digitalisierung helfen?", True),
         ("Who is doing quantum computing?", True),
+        ("hey, who here is into deep learning stuff?", True),
+        ("Where should I turn for help with the digital transformation?", True),
+        ("Wohin wende ich mich, wenn ich ein Spin-off gründen will?", True),
+        ("Gibt's hier Leute, die sich mit Drohnen beschäftigen?", True),
+        ("Wer kümmert sich um vertrauenswürdige KI?", True),
         ("Kennt sich jemand in der Allianz mit neuromorphen Chips aus?", True),
         ("Wer hat Erfahrung mit Bilderkennung?", True),
         ("Who has experience with LLMs?", True),
@@ -165,6 +170,31 @@ def test_a_sentence_naming_two_asked_topics_is_quoted_once(directory: Directory)
     )
     assert answer is not None and answer.partners == ["lab"]  # the only one covering both
     assert answer.answer.count("Runs supercomputers; also builds robots") == 1
+
+
+def test_separate_needs_list_every_partner_covering_either(directory: Directory) -> None:
+    """ "X, and who on Y" or "X or Y" asks for two lists, not for partners covering both."""
+    lister = PartnerLister(directory)
+    for question in (
+        "Who works on supercomputing, and who on robots?",
+        "Which partners work on supercomputing or robots?",
+    ):
+        answer = lister.answer(question, "en", "ASK US")
+        assert answer is not None and answer.partners is not None
+        assert answer.partners[0] == "lab"  # covers both, so first
+        assert {"lab", "uni"} <= set(answer.partners)
+
+
+def test_a_few_keywords_naming_a_topic_search_the_partners(directory: Directory) -> None:
+    lister = PartnerLister(directory)
+    found = lister.answer("robotik partner aachen", "de", "FRAG UNS")
+    assert found is not None and found.partners is not None and "uni" in found.partners
+    assert lister.answer("Roboter Forschung", "de", "") is not None
+    # keywords asking for an attribute, or with more than one word beside the topic, are a
+    # fact asked in keywords: the ordinary answer takes them
+    assert lister.answer("Webseite Robotik", "de", "") is None
+    assert lister.answer("Robotik Budget Anzahl", "de", "") is None
+    assert lister.answer("Robotik? Wann beginnt das Semester", "de", "") is None
 
 
 def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import Directory, Match
-from assistant.partners.vocabulary import KIND_LABELS, asks_for_founding, find_kinds
+from assistant.partners.vocabulary import KIND_LABELS, asks_for_founding, find_kinds, words_of
 from assistant.text import fold, words
 from index.loaders import contact_route
 
@@ -41,7 +41,10 @@ _ASKS_FOR_PARTNERS = re.compile(
     rf"\w*{_ORGS}"
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
-    r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut)"
+    r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
+    r"ist zustaendig|ist fuer)"
+    r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
+    r"|\bleute\b.{0,40}\b(beschaeftig|arbeite|forsch|kenne|mache)"
     r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
     r"unterstuetz|berat|kennt|auskennt|erfahrung)"
     r"|\bkennt\b.{0,20}\b(jemand|wer)\b"
@@ -52,7 +55,10 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"knowledge|skills)"
     r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wenden)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
-    r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?)"
+    r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
+    r"covers?|is into|are into|go-to)"
+    r"|\bwhere (should|can|could|would|do) (i|we) (turn|go)\b|\bteam up with\b"
+    r"|\bpeople\b.{0,40}\b(working|doing|researching|who know)"
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
     r"help|support|advis|know|experience|expert)"
     r"|\bwhom\b|\bwith whom\b"
@@ -65,6 +71,12 @@ _SEARCHES_TOPIC = re.compile(
     r"with|arbeite[nt]? an|arbeite[nt]? mit|forsch\w* (an|zu)|beschaeftig\w* sich mit|"
     r"spezialisiert auf|kompetenz (in|fuer|im)|experte\w* (fuer|im|zu)|partner\w* (fuer|zu|zum|"
     r"zur|im bereich)|hilft bei|helfen bei|macht\w* (was|etwas) mit|macht)\b"
+)
+# "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
+_SEPARATE_NEEDS = re.compile(
+    r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with)\b|\boder\b|\bor\b|"
+    r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|sowie fuer|"
+    r"\b(zwei|two|mehrere|several) (dinge|bereiche|themen|things|areas|topics|fields)\b"
 )
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
@@ -86,8 +98,20 @@ def asks_for_partners(question: str) -> bool:
 
 
 # words of list questions that say nothing about the topic asked for
+MAX_KEYWORDS = 6
+# a keyword query naming one of these asks for it ("Webseite Wirtschaftsförderung Aachen")
+_ATTRIBUTES = frozenset(
+    """webseite website homepage url adresse address anschrift telefon telefonnummer phone
+    mail email e-mail name namen standort location sitz datum date kosten costs preis price
+    leiter leiterin head termin termine""".split()  # noqa: SIM905 (a word list reads better as text)
+)
 _GENERIC = frozenset(
     [
+        "ansprechpartner",
+        "ansprechpartnerin",
+        "forschung",
+        "gesucht",
+        "wanted",
         "partner",
         "partners",
         "partnerin",
@@ -212,6 +236,7 @@ class Request:
     kinds: list[str]
     founding: bool
     words: tuple[str, ...] = ()
+    any_of: bool = False  # several needs, each on its own: partners covering any topic
 
 
 class PartnerLister:
@@ -233,12 +258,15 @@ class PartnerLister:
         A question naming a partner is about that partner ("Where is the digitalHUB's
         co-working space?"), not a search for partners.
         """
-        if not self.directory or not asks_for_partners(question):
+        if not self.directory:
+            return None
+        if not (asks_for_partners(question) or self.is_topic_query(question)):
             return None
         if self.directory.named_in(question):
             return None
         topics = self.directory.vocabulary.find(question)
-        request = Request(topics, find_kinds(question), asks_for_founding(question))
+        separate = bool(_SEPARATE_NEEDS.search(fold(question)))
+        request = Request(topics, find_kinds(question), asks_for_founding(question), (), separate)
         if topics or request.kinds or request.founding:
             return request
         # a topic the vocabulary does not know: if the corpus has never seen a word of it,
@@ -249,11 +277,32 @@ class PartnerLister:
         unseen = tuple(w for w in own if not self.known(w))
         return Request([], [], False, unseen) if unseen else None
 
+    def is_topic_query(self, question: str) -> bool:
+        """A few keywords naming a topic and little else, typed into the chat as a search.
+
+        "robotik partner aachen", "KMU Förderung KI Beratung", "neuromorphe chips forschung":
+        one stray word is allowed, two are a fact asked in keywords ("JUPITER
+        Grafikprozessoren Typ und Anzahl").
+        """
+        folded = words_of(question)
+        if "?" in question or not folded or len(folded) > MAX_KEYWORDS:
+            return False
+        named = self.directory.vocabulary.spans(question)
+        covered = {i for start, end in named.values() for i in range(start, end)}
+        rest = [
+            w
+            for i, w in enumerate(folded)
+            if i not in covered and w not in _GENERIC and words(w, min_length=4)
+        ]
+        return bool(named) and len(rest) <= 1 and not _ATTRIBUTES.intersection(rest)
+
     def matches(self, request: Request, lang: Lang) -> list[Match]:
         """The partners of the asked kinds that cover the asked topics, most topics first.
 
         With several topics, the partners covering all of them if there are any, else those
         covering any ("robots in production for SMEs": all three, else the best overlap).
+        When the question asks for them as separate needs ("who works on X, and who on Y",
+        "X or Y"), every partner covering any, those covering more first.
         """
         found = []
         for profile in self.directory.profiles.values():
@@ -269,7 +318,7 @@ class PartnerLister:
             found.append(Match(profile, len(reasons) + 0.5 * listed, reasons))
         wanted = len(request.topics) + bool(request.words)
         complete = [m for m in found if len(m.reasons) >= wanted]
-        chosen = complete if complete and wanted > 1 else found
+        chosen = complete if complete and wanted > 1 and not request.any_of else found
         return sorted(chosen, key=lambda m: (-m.score, not m.profile.founding_partner))
 
     def answer(self, question: str, lang: Lang, fallback: str) -> Answer | None:

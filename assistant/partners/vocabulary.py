@@ -131,6 +131,11 @@ def _folded_words(text: str) -> tuple[str, ...]:
     return tuple(fold(w) for w in _WORD.findall(text))
 
 
+def words_of(text: str) -> tuple[str, ...]:
+    """The folded words of ``text``, as ``TopicVocabulary.spans`` counts them."""
+    return _folded_words(text)
+
+
 def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Two stem pairs name the same word when their German or their English stems agree."""
     return a[0] == b[0] or a[1] == b[1]
@@ -204,11 +209,15 @@ class TopicVocabulary:
         return getattr(topic, lang) if topic else topic_id
 
     def find(self, text: str) -> list[str]:
-        """The topics ``text`` names, in vocabulary order.
+        """The topics ``text`` names, in vocabulary order."""
+        return list(self.spans(text))
+
+    def spans(self, text: str) -> dict[str, tuple[int, int]]:
+        """The topics ``text`` names, in vocabulary order, with the words naming each.
 
         Each topic is found by its longest matching term, exactly or else with a typo; a topic
         found only inside another's phrase is not named ("medical robotics" is medical AI, not
-        robotics as well).
+        robotics as well). Positions count the words of ``words_of(text)``.
         """
         found: dict[str, tuple[int, int]] = {}
         for rough in (False, True):
@@ -224,7 +233,7 @@ class TopicVocabulary:
             for u, (c, d) in found.items()
             if u != t and c <= a and b <= d and (d - c) > (b - a)
         }
-        return [t for t in self.topics if t in found and t not in inside]
+        return {t: found[t] for t in self.topics if t in found and t not in inside}
 
     def named_in(self, topic_id: str, text: str) -> bool:
         """Whether ``text`` names the topic by one of its labels or synonyms."""
