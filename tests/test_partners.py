@@ -134,6 +134,10 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Wohin wende ich mich, wenn ich ein Spin-off gründen will?", True),
         ("Gibt's hier Leute, die sich mit Drohnen beschäftigen?", True),
         ("Wer kümmert sich um vertrauenswürdige KI?", True),
+        # one typo in the word the question hangs on
+        ("wich partner does energy research?", True),
+        ("Ansprechpartenr für Robotik gesucht", True),
+        ("Welche Termine gibt es im Juni?", False),
         ("Kennt sich jemand in der Allianz mit neuromorphen Chips aus?", True),
         ("Wer hat Erfahrung mit Bilderkennung?", True),
         ("Who has experience with LLMs?", True),

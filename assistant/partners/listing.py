@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import Directory, Match
@@ -94,7 +95,42 @@ AND = {"de": "und", "en": "and"}
 
 def asks_for_partners(question: str) -> bool:
     """The question asks which organisations, who does something, or whom to contact."""
-    return bool(_ASKS_FOR_PARTNERS.search(fold(question)))
+    return bool(_ASKS_FOR_PARTNERS.search(_mend_typos(fold(question))))
+
+
+# the words a list question hangs on; one typo in them ("wich partner", "Ansprechpartenr")
+# must not turn it into an ordinary question (the topic words are matched typo-tolerant too)
+_KEY_WORDS = frozenset(
+    """which welche welcher welchen welches partner partners partnern ansprechpartner
+    ansprechpartnerin experte experten expert experts expertise jemand jemanden someone
+    somebody anyone anybody kontakt contact""".split()  # noqa: SIM905 (reads better as text)
+)
+_TOKEN = re.compile(r"[a-z]+")
+
+
+def _mend_typos(folded: str) -> str:
+    """``folded`` with each word one edit away from a key word replaced by that key word."""
+    return _TOKEN.sub(lambda m: _nearest_key_word(m.group()), folded)
+
+
+@lru_cache(maxsize=20_000)
+def _nearest_key_word(word: str) -> str:
+    if word in _KEY_WORDS or len(word) < 4:
+        return word
+    for key in _KEY_WORDS:
+        if abs(len(key) - len(word)) <= 1 and len(key) >= 5 and _one_edit(word, key):
+            return key
+    return word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours apart."""
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # words of list questions that say nothing about the topic asked for
