@@ -86,6 +86,18 @@ def test_a_best_match_stating_a_gap_gives_that_reason() -> None:
     assert decision.features["gap"] == 1.0
 
 
+def test_a_question_naming_the_alliance_or_a_partner_is_never_out_of_domain() -> None:
+    """The reason model may call it out of domain; the question says otherwise."""
+    says_ood = Logistic((), (), (), (), 30.0)
+    model = GateModel(Logistic((), (), (), (), -30.0), 0.5, says_ood)
+    gate = AnswerGate(model, keyword_index(), PersonalDataGuard(["rwth aachen"]))
+    weather = gate.decide("Wie wird das Wetter morgen?", "de", evidence(TEXTS[1]))
+    assert weather.reason == "out_of_domain"
+    for question in ("Was hat sich die Allianz vorgenommen?", "Woran forscht die RWTH Aachen?"):
+        decision = gate.decide(question, "de", evidence(TEXTS[1]))
+        assert not decision.answer and decision.reason != "out_of_domain", question
+
+
 def test_nothing_quotable_is_never_answered() -> None:
     empty = Evidence([], [], [], None, True)
     decision = AnswerGate(stub(30.0), keyword_index()).decide("Wetter morgen?", "de", empty)

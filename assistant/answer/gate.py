@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.personal import PersonalDataGuard
 from assistant.models import Lang, Reason
 from assistant.retrieve.keyword import KeywordIndex
+from assistant.text import fold
 
 MODEL_PATH = Path(__file__).with_name("gate_model.json")
 
@@ -112,6 +114,9 @@ class GateModel:
         return cls(Logistic((), (), (), (), 30.0), 0.0)
 
 
+_ALLIANCE = re.compile(r"(?<!\w)(allianz|alliance|aaa)(?!\w)")
+
+
 class AnswerGate:
     """Decides whether the evidence answers the question, for every answer mode."""
 
@@ -135,15 +140,25 @@ class AnswerGate:
         probability = self.model.answerable.probability(features)
         if probability >= self.threshold and evidence.chosen:
             return Decision(True, probability, None, features)
-        return Decision(False, probability, self._reason(features, evidence), features)
+        reason = self._reason(question, features, evidence)
+        return Decision(False, probability, reason, features)
 
-    def _reason(self, features: dict[str, float], evidence: Evidence) -> Reason:
-        """Why there is no answer; only a label for the reader, the decision is made."""
+    def _reason(self, question: str, features: dict[str, float], evidence: Evidence) -> Reason:
+        """Why there is no answer; only a label for the reader, the decision is made.
+
+        A question naming the alliance or one of its partners is never "out of domain":
+        "Was hat sich die Allianz vorgenommen?", abstained, was told that the assistant only
+        answers questions about the alliance.
+        """
         if evidence.states_gap or features["gap_focus"] > features["focus"]:
             return "stated_unknown"  # the knowledge base says itself that it is not known
         ood = self.model.out_of_domain
-        if ood is not None and ood.probability(features) >= 0.5:
+        if ood is not None and ood.probability(features) >= 0.5 and not self.names_us(question):
             return "out_of_domain"
         if not evidence.type_found or features["coverage"] >= 0.5:
             return "fact_missing"  # the topic is there, the asked-for fact is not
         return "nothing_relevant"
+
+    def names_us(self, question: str) -> bool:
+        """The question names the alliance or an organisation of the corpus."""
+        return bool(_ALLIANCE.search(fold(question))) or self.guard.names_organisation(question)

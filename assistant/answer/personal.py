@@ -108,6 +108,10 @@ class PersonalDataGuard:
         given = any(w in FIRST_NAMES for w in words[:-1] if words)
         return given or any(w in self.people for w in words)
 
+    def names_organisation(self, question: str) -> bool:
+        """The question names an organisation of the corpus."""
+        return self._names_organisation(fold(question))
+
     def _names_organisation(self, folded: str) -> bool:
         return any(_word_in(o, folded) for o in self.organisations)
 
