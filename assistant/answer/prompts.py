@@ -14,6 +14,11 @@ before the first answer token (~100 tokens/s of prompt processing). So:
 * the system prompt and the examples come first and never change, so llama.cpp's prompt cache
   reuses them between questions.
 
+Tried and not kept: repeating the answer language after the question ("Answer in German.",
+the examples too), because Qwen2.5-1.5B answered "Was bietet der KI-Campus in Hürth?" in
+English. On gold-dev (`assistant eval --mode llm`) the key fact fell from 67.5% to 63.6% and
+wrongly abstained rose from 18.9% to 24.3%; the model said "not in the sources" more often.
+
 Source text is untrusted data (anyone can upload a document): it is fenced in ``<source>``
 tags whose closing tag cannot be forged from inside, and the rules say that instructions in
 sources and questions are to be ignored.
