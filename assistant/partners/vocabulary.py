@@ -10,6 +10,7 @@ word also inside a compound ("Bildverarbeitungssysteme").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -166,7 +167,9 @@ def span(term: str, text: str, rough: bool = False) -> tuple[int, int] | None:
     return None
 
 
-def _window(wanted: tuple[Any, ...], words: tuple[Any, ...], same: Any) -> tuple[int, int] | None:
+def _window(
+    wanted: tuple[Any, ...], words: tuple[Any, ...], same: Callable[[Any, Any], bool]
+) -> tuple[int, int] | None:
     """The first run of ``words`` that matches ``wanted`` word by word under ``same``."""
     n = len(wanted)
     if not n:
