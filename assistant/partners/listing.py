@@ -17,7 +17,13 @@ from functools import lru_cache
 
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import Directory, Match
-from assistant.partners.vocabulary import KIND_LABELS, asks_for_founding, find_kinds, words_of
+from assistant.partners.vocabulary import (
+    KIND_LABELS,
+    asks_for_founding,
+    find_kinds,
+    one_edit,
+    words_of,
+)
 from assistant.text import fold, words
 from index.loaders import contact_route
 
@@ -118,19 +124,9 @@ def _nearest_key_word(word: str) -> str:
     if word in _KEY_WORDS or len(word) < 4:
         return word
     for key in _KEY_WORDS:
-        if abs(len(key) - len(word)) <= 1 and len(key) >= 5 and _one_edit(word, key):
+        if len(key) >= 5 and one_edit(word, key, swap=True):
             return key
     return word
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """One insertion, deletion, substitution or swap of neighbours apart."""
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
-        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # words of list questions that say nothing about the topic asked for

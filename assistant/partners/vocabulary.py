@@ -187,12 +187,19 @@ def mentions(term: str, text: str) -> bool:
 
 def _close(a: str, b: str) -> bool:
     """Equal, or one insertion, deletion or substitution apart when both are long enough."""
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
-        return False
+    return a == b or (min(len(a), len(b)) >= 5 and one_edit(a, b))
+
+
+def one_edit(a: str, b: str, swap: bool = False) -> bool:
+    """One insertion, deletion or substitution apart (with ``swap``: or two neighbours swapped)."""
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        neighbours = len(diff) == 2 and diff[1] == diff[0] + 1
+        return swap and neighbours and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
