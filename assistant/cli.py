@@ -142,14 +142,14 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Index (unless told not to) and serve the Gradio chat."""
+    from api.server import serve
     from assistant.wiring import build_assistant
-    from ui.app import launch
 
     assistant = build_assistant(settings)
     if not args.no_index:
         print(f"indexing {settings.corpus_dir} ...", flush=True)
         print(assistant.index().summary(), flush=True)
-    launch(assistant, host=args.host or settings.host, port=args.port or settings.port)
+    serve(assistant, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 
 

@@ -164,9 +164,8 @@ class Assistant:
         hits: list[Hit] | None = None,
     ) -> tuple[Evidence, Decision]:
         """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide."""
-        with self._lock:  # re-indexing swaps the in-memory indexes; never read them half-swapped
-            if hits is None:
-                hits = self.retriever.retrieve(query, self.settings.top_k, where)
+        if hits is None:
+            hits = self.retrieve(query, self.settings.top_k, where)
         evidence = gather(query, lang, hits, self.embeddings)
         decision = self.gate.decide(query, lang, evidence)
         if self.reranker is not None and decision.answer:
@@ -174,6 +173,15 @@ class Assistant:
             # gate was fitted on the retriever's order and scores
             evidence = gather(query, lang, self.reranker.rerank(query, hits), self.embeddings)
         return evidence, decision
+
+    def retrieve(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The retriever's hits (the ``Retriever`` protocol), for the answer and for LangChain.
+
+        Read under the index lock: re-indexing swaps the in-memory indexes, and a question must
+        never see them half-swapped.
+        """
+        with self._lock:
+            return self.retriever.retrieve(query, k, where)
 
     def filter_labels(self, where: dict[str, Any] | None) -> list[str]:
         """The German and English names of the topics a filter restricts to."""

@@ -72,6 +72,17 @@ class Settings(BaseSettings):
         None, description="Opens the staff tab of the chat page; unset = no staff tab."
     )
 
+    api_keys: SecretStr | None = Field(
+        None,
+        description="Comma-separated bearer tokens for /v1 (the OpenAI-compatible API) and "
+        "/mcp; unset = open.",
+    )
+    widget_origins: str = Field(
+        "",
+        description="Comma-separated origins (https://www.example.org) whose pages may embed "
+        "the chat widget and call the API from the browser; empty = same origin only.",
+    )
+
     host: str = Field("127.0.0.1")
     port: int = Field(7860, ge=1, le=65535)
 
@@ -89,6 +100,17 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """True when an LLM endpoint is configured, which switches the answer mode."""
         return bool(self.llm_model or self.llm_gguf)
+
+    @property
+    def api_tokens(self) -> frozenset[str]:
+        """The accepted bearer tokens (empty: the API needs none)."""
+        raw = self.api_keys.get_secret_value() if self.api_keys else ""
+        return frozenset(t.strip() for t in raw.split(",") if t.strip())
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The other origins allowed to call this server from a browser (CORS)."""
+        return [o.strip().rstrip("/") for o in self.widget_origins.split(",") if o.strip()]
 
     @property
     def chroma_dir(self) -> Path:

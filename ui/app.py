@@ -14,18 +14,15 @@ from typing import Any
 
 import gradio as gr
 
+from api.requests import ask_json, partners_json
 from assistant.models import QuestionError
-from assistant.partners.vocabulary import KINDS
 from assistant.pipeline import Assistant
-from assistant.retrieve.hit import as_lang
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from ui.format import mode_line, render_answer
-from ui.partners import find_cards, partners_tab
+from ui.partners import partners_tab
 from ui.staff import staff_tab
-from ui.style import page_options
 
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
-MAX_SEARCH_CHARS = 200
 THANKS = "Danke für die Rückmeldung! / Thanks for the feedback!"
 EXAMPLES = [
     "Wann wurde die AI Alliance Aachen gegründet?",
@@ -60,13 +57,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         ``kind``, ``topic`` and ``language`` filter the sources. Returns answer, citations,
         mode, abstained and lang (the ``ask --json`` contract).
         """
-        try:
-            where = build_filter(kind, topic, language)
-            answer = assistant.ask(question, history or [], where)
-        except QuestionError as exc:
-            return {"error": str(exc)}
-        assistant.record(question, answer)
-        return answer.contract()
+        return ask_json(assistant, question, history, kind, topic, language)
 
     def partners(
         query: str = "",
@@ -81,11 +72,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         topic id of the vocabulary, ``founding`` keeps founding partners only, ``lang`` ("de"
         or "en") is the language of labels and descriptions. Returns ``{"partners": [...]}``.
         """
-        problem = directory_problem(assistant, query, kind, topic, lang)
-        if problem:
-            return {"error": problem}
-        cards = find_cards(assistant.directory, query, kind, topic, founding, as_lang(lang))
-        return {"partners": cards}
+        return partners_json(assistant, query, kind, topic, founding, lang)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}")
@@ -96,19 +83,6 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         gr.api(ask, api_name="ask")
         gr.api(partners, api_name="partners")
     return demo
-
-
-def directory_problem(assistant: Assistant, query: str, kind: str, topic: str, lang: str) -> str:
-    """What is wrong with a ``/partners`` request (empty: nothing); only known values pass."""
-    if len(query or "") > MAX_SEARCH_CHARS:
-        return f"query: at most {MAX_SEARCH_CHARS} characters"
-    if kind and kind not in {k.id for k in KINDS}:
-        return f"kind: unknown {kind!r}; one of {sorted(k.id for k in KINDS)}"
-    if topic and topic not in assistant.directory.vocabulary.topics:
-        return f"topic: unknown {topic!r}; one of {sorted(assistant.directory.vocabulary.topics)}"
-    if lang not in ("de", "en"):
-        return "lang: 'de' or 'en'"
-    return ""
 
 
 @dataclass
@@ -219,9 +193,3 @@ def chat_tab(assistant: Assistant) -> ChatWiring:
         chatbot.like(rate, [rated], [status], api_visibility="private")
     return ChatWiring(box, respond, inputs, outputs)
 
-
-def launch(assistant: Assistant, host: str, port: int) -> None:
-    """Serve the chat until interrupted."""
-    build_ui(assistant).queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, show_error=True, **page_options()
-    )
