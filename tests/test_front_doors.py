@@ -147,9 +147,7 @@ def test_bad_requests_are_400_with_a_message(
     app_url: str, messages: list[Any], extra: dict[str, Any], expected: str
 ) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
-        client(app_url).chat.completions.create(
-            model=MODEL_ID, messages=messages, extra_body=extra
-        )
+        client(app_url).chat.completions.create(model=MODEL_ID, messages=messages, extra_body=extra)
     assert expected in str(caught.value)
 
 
@@ -319,3 +317,26 @@ def test_mcp_needs_the_key_when_keys_are_set(locked_url: str) -> None:
     assert refused.status_code == 401
     _, founding = call_tools(locked_url, [("ask_alliance", {"question": FOUNDING})], TOKEN)
     assert "2025" in founding.structured_content["answer"]
+
+
+# --- every door, the same answer ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [FOUNDING, OUT_OF_SCOPE, "Which partners work on robotics?", "Wie kann ich beitreten?"],
+)
+def test_every_door_gives_the_same_answer(app_url: str, question: str) -> None:
+    from gradio_client import Client as GradioClient
+
+    chat = GradioClient(app_url, verbose=False).predict(question, api_name="/ask")
+    completion = client(app_url).chat.completions.create(model=MODEL_ID, messages=[user(question)])
+    extra = completion.model_extra or {}
+    _, tool = call_tools(app_url, [("ask_alliance", {"question": question})])
+    widget = httpx.post(f"{app_url}/widget/ask", json={"question": question}, timeout=60).json()
+    for other in (tool.structured_content, widget):
+        assert other["answer"] == chat["answer"]
+        assert other["citations"] == chat["citations"]
+        assert other["abstained"] == chat["abstained"]
+    assert (completion.choices[0].message.content or "").startswith(chat["answer"])
+    assert extra["citations"] == chat["citations"] and extra["abstained"] == chat["abstained"]
