@@ -165,3 +165,28 @@ def test_rerank_setting_wires_the_reranker(llm_assistant, monkeypatch) -> None:
     assert assistant.reranker is not None
     final = assistant.ask(QUESTION)
     assert final.citations  # the answer still comes out checked and cited
+
+
+def test_the_openai_api_streams_only_the_checked_answer(llm_assistant) -> None:
+    """Through ``/v1`` a client never receives the model's unsupported draft."""
+    import openai
+
+    from api.server import running
+
+    for model, present, absent in (
+        ("grounded", "3. März 2024", None),
+        ("fabricate", "3. März 2024", "500 euros"),  # the draft; the check falls back
+    ):
+        with running(llm_assistant(model)) as url:
+            api = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+            stream = api.chat.completions.create(
+                model="alliance-assistant",
+                messages=[{"role": "user", "content": QUESTION}],
+                stream=True,
+            )
+            chunks = list(stream)
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        assert present in text and (absent is None or absent not in text)
+        extra = chunks[-1].model_extra or {}
+        assert extra["mode"] == ("llm" if model == "grounded" else "extractive")
+        assert extra["citations"][0]["source"] == "documents/testnetz.md"
