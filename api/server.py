@@ -116,6 +116,12 @@ async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
 
 def serve(assistant: Assistant, host: str, port: int) -> None:
     """Serve page and front doors until interrupted."""
+    base = f"http://{host}:{port}"
+    print(
+        f"serving on {base}: chat {base}/, OpenAI API {base}/v1, MCP {base}/mcp, "
+        f"widget {base}/widget.js",
+        flush=True,
+    )
     uvicorn.run(build_app(assistant), host=host, port=port, log_level="warning")
 
 
