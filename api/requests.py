@@ -12,13 +12,12 @@ from typing import Any
 
 from assistant.models import QuestionError
 from assistant.partners.vocabulary import KINDS
-from assistant.pipeline import Assistant
+from assistant.pipeline import MAX_HISTORY, Assistant
 from assistant.retrieve.hit import as_lang
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from ui.partners import find_cards
 
 MAX_SEARCH_CHARS = 200
-MAX_HISTORY = 20  # earlier questions looked at for a follow-up; older ones do not matter
 
 
 def filter_problem(

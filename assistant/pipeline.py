@@ -37,6 +37,8 @@ from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
 
+MAX_HISTORY = 20  # earlier questions looked at for a follow-up (it uses the last one)
+
 
 class Assistant:
     """Answers questions from the indexed corpus and keeps that index current."""
@@ -120,8 +122,19 @@ class Assistant:
         """
         cleaned = self.check_question(question)
         lang = detect_language(cleaned)
-        query = self.standalone(cleaned, [h for h in history or [] if h.strip()])
+        query = self.standalone(cleaned, self.check_history(history or []))
         yield from self.answer_stream(query, lang, where)
+
+    def check_history(self, history: list[str]) -> list[str]:
+        """The earlier questions that matter, bounded like a question.
+
+        Every front door passes the client's history on; a forged one (thousands of entries,
+        megabytes each) must cost no more than a question: only the last ``MAX_HISTORY``
+        entries are kept, each cut to ``max_question_chars`` after collapsing whitespace.
+        """
+        limit = self.settings.max_question_chars
+        kept = [" ".join(str(h).split())[:limit] for h in history[-MAX_HISTORY:]]
+        return [h for h in kept if h]
 
     def answer_stream(
         self,

@@ -180,3 +180,16 @@ def test_abstention_points_to_the_partner_the_question_is_about(
     assert "Geschäftsstelle des Testnetzwerks" not in about_partner.answer
     unrelated = fixture_assistant.ask("Wie backe ich einen Apfelkuchen mit Zimt?")
     assert "vertrieb@example.org" not in unrelated.answer
+
+
+def test_a_forged_history_is_bounded(fixture_assistant: Assistant) -> None:
+    huge = "Wann wurde das Testnetzwerk gegründet? " * 50_000  # 2 MB
+    history = ["x"] * 10_000 + [huge, "   "]
+    kept = fixture_assistant.check_history(history)
+    assert len(kept) <= 20
+    assert all(len(h) <= fixture_assistant.settings.max_question_chars for h in kept)
+    assert kept[-1].startswith("Wann wurde das Testnetzwerk")  # blank entries are dropped
+    answer = fixture_assistant.ask("und wer leitet es?", history)
+    query = fixture_assistant.standalone("und wer leitet es?", kept)
+    assert len(query) <= 2 * fixture_assistant.settings.max_question_chars
+    assert answer.answer
