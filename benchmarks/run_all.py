@@ -5,7 +5,8 @@
   baseline (RecursiveCharacterTextSplitter 1000/200 + Chroma similarity search);
 * answers and abstention on the gold and out-of-domain dev and test splits, on XQuAD, and on
   XQuAD with every fifth passage removed (its orphaned questions must be abstained);
-* warm retrieval latency and memory at 10,000 and 100,000 synthetic chunks.
+* warm retrieval latency and memory at 10,000 and 100,000 synthetic chunks;
+* what ``/v1/chat/completions`` adds to ``Assistant.ask`` (``benchmarks/front_doors.py``).
 
     make bench          (or: python -m benchmarks.run_all [--skip-latency])
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 from assistant.evaluation import run_eval
 from assistant.settings import load_settings
+from benchmarks import front_doors
 from benchmarks.xquad import convert, holdout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,8 +98,11 @@ if __name__ == "__main__":
     previous = RESULTS / "latest.json"
     if "--skip-latency" not in sys.argv:
         results["latency"] = latency()
+        results["front_doors"] = front_doors.main()
     elif previous.exists():  # keep the last latency run's figures
-        results["latency"] = json.loads(previous.read_text(encoding="utf-8")).get("latency", [])
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        results["latency"] = kept.get("latency", [])
+        results["front_doors"] = kept.get("front_doors", {})
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table(results))
