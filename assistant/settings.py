@@ -48,6 +48,36 @@ class Settings(BaseSettings):
         description="Answer when the gate's probability reaches this; unset = the fitted value.",
     )
     max_question_chars: int = Field(2000, ge=10, le=100_000)
+    # --- limits at the edge (SECURITY.md): every one a setting with a sane default ---
+    max_history: int = Field(
+        20, ge=0, le=200, description="Earlier questions kept for a follow-up (the last ones)."
+    )
+    max_request_bytes: int = Field(
+        1_000_000, ge=10_000, le=100_000_000, description="Largest HTTP request body."
+    )
+    max_upload_mb: int = Field(
+        20, ge=1, le=1000, description="Largest uploaded file (staff documents), megabytes."
+    )
+    max_document_chars: int = Field(
+        2_000_000, ge=1000, le=100_000_000, description="Most text extracted from one document."
+    )
+    max_pdf_pages: int = Field(500, ge=1, le=100_000, description="Most pages of one PDF.")
+    max_document_chunks: int = Field(
+        3000, ge=1, le=1_000_000, description="Most chunks one document may add to the index."
+    )
+    parse_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds one document may take to parse (in a worker)."
+    )
+    rate_limit: int = Field(
+        60, ge=0, le=100_000, description="Questions per minute per client; 0 = no limit."
+    )
+    queue_size: int = Field(
+        64, ge=1, le=10_000, description="Questions waiting for an answer before 'busy'."
+    )
+    staff_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed staff logins before the account is locked."
+    )
+    staff_lockout_minutes: float = Field(15.0, gt=0, le=10_000)
     chunk_chars: int = Field(900, ge=200, le=8000)
     chunk_overlap: int = Field(150, ge=0, le=2000)
 
@@ -116,6 +146,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Directory of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def staff_path(self) -> Path:
+        """SQLite file of staff accounts, login attempts and the audit log of corpus changes."""
+        return self.data_dir / "staff.sqlite"
 
     @property
     def feedback_path(self) -> Path:
