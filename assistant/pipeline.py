@@ -69,8 +69,8 @@ class Assistant:
         self.llm = llm
         self.reranker = reranker
         self.feedback = feedback  # None: questions and ratings are not stored
-        # held while indexing and while reading the in-memory indexes: staff re-index from the
-        # running chat, and a question must not see a half-rebuilt keyword or sentence index
+        # one indexing run at a time (staff re-index from the running chat); questions never
+        # take it: the derived indexes are swapped in whole (``Assistant.retrieve``)
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
@@ -190,11 +190,11 @@ class Assistant:
     def retrieve(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The retriever's hits (the ``Retriever`` protocol), for the answer and for LangChain.
 
-        Read under the index lock: re-indexing swaps the in-memory indexes, and a question must
-        never see them half-swapped.
+        No lock: re-indexing builds the derived indexes aside and swaps each in whole
+        (``IndexView``, ``Bm25State``, the FAQ, route and directory tables), so a question never
+        waits for indexing and never sees an index half-rebuilt.
         """
-        with self._lock:
-            return self.retriever.retrieve(query, k, where)
+        return self.retriever.retrieve(query, k, where)
 
     def filter_labels(self, where: dict[str, Any] | None) -> list[str]:
         """The German and English names of the topics a filter restricts to."""

@@ -193,3 +193,41 @@ def test_a_forged_history_is_bounded(fixture_assistant: Assistant) -> None:
     query = fixture_assistant.standalone("und wer leitet es?", kept)
     assert len(query) <= 2 * fixture_assistant.settings.max_question_chars
     assert answer.answer
+
+
+def test_questions_do_not_wait_for_a_reindex(
+    fixture_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question asked while the derived indexes are rebuilt is answered from the old ones."""
+    import threading
+
+    from assistant.retrieve import hybrid
+
+    before = fixture_assistant.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?")
+    entered, release = threading.Event(), threading.Event()
+    embed = hybrid.embed_matrix
+
+    def held(*args, **kwargs):  # the rebuild stops halfway, where it used to hold the lock
+        entered.set()
+        release.wait(60)
+        return embed(*args, **kwargs)
+
+    monkeypatch.setattr(hybrid, "embed_matrix", held)
+    rebuild = threading.Thread(target=fixture_assistant.refresh)
+    rebuild.start()
+    try:
+        assert entered.wait(30)
+        answered: list = []
+        asker = threading.Thread(
+            target=lambda: answered.append(
+                fixture_assistant.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?")
+            )
+        )
+        asker.start()
+        asker.join(20)
+        assert answered, "the question waited for the rebuild"
+        assert answered[0].answer == before.answer
+    finally:
+        release.set()
+        rebuild.join(60)
+    assert fixture_assistant.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?").answer

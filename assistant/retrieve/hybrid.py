@@ -15,7 +15,7 @@ Measured on XQuAD (German passages), the three signals are combined as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.language import detect_language
 from assistant.retrieve.hit import Hit
-from assistant.retrieve.keyword import KeywordIndex
+from assistant.retrieve.keyword import Bm25State, KeywordIndex
 from assistant.text import answer_sentences, faq_questions
 
 PAGE = 5000
@@ -79,6 +79,29 @@ def _matrix(rows: Any) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32)
 
 
+@dataclass(frozen=True)
+class IndexView:
+    """What retrieval reads besides Chroma, built in one pass and swapped in whole.
+
+    Questions take the current view once and never wait: re-indexing builds the next view
+    (which includes embedding new sentences, seconds for a large upload) while questions are
+    answered from the previous one, then swaps it in with one assignment. Before, a lock held
+    across retrieval made every question wait for the whole rebuild.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    metadatas: list[dict[str, Any]] = field(default_factory=list)
+    position: dict[str, int] = field(default_factory=dict)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
+    sentences: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # quotable, matchable ends
+    sentence_vectors: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 1), dtype=np.float16)
+    )
+    keyword: Bm25State = field(default_factory=Bm25State)
+
+
 class HybridRetriever:
     """Dense (Chroma) + keyword (in-process BM25) + sentence-window reranking."""
 
@@ -93,14 +116,17 @@ class HybridRetriever:
         self.embeddings = embeddings
         self.weights = weights or HybridWeights()
         self.keyword = keyword if keyword is not None else KeywordIndex()
-        self.ids: list[str] = []
-        self.texts: list[str] = []
-        self.metadatas: list[dict[str, Any]] = []
-        self.position: dict[str, int] = {}
-        self.vectors = np.zeros((0, 1), dtype=np.float32)
-        self.sentences: list[str] = []
-        self.sentence_vectors = np.zeros((0, 1), dtype=np.float32)
-        self.spans: list[tuple[int, int, int]] = []
+        self.view = IndexView()
+
+    @property
+    def texts(self) -> list[str]:
+        """The chunk texts of the current view (the personal-data guard learns names there)."""
+        return self.view.texts
+
+    @property
+    def ids(self) -> list[str]:
+        """The chunk ids of the current view."""
+        return self.view.ids
 
     def refresh(self) -> None:
         """Reload chunks from the collection and rebuild keyword and sentence indexes.
@@ -121,10 +147,7 @@ class HybridRetriever:
             if len(page["ids"]) < PAGE:
                 break
             offset += PAGE
-        self.ids, self.texts, self.metadatas = ids, texts, metas
-        self.position = {chunk_id: i for i, chunk_id in enumerate(ids)}
-        self.vectors = _matrix(vectors)
-        self.keyword.build(ids, texts, [m.get("language", "de") for m in metas])
+        keyword = self.keyword.build(ids, texts, [m.get("language", "de") for m in metas])
         sentences: list[str] = []
         spans: list[tuple[int, int, int]] = []  # start, end of quotable, end of matchable
         for text, meta in zip(texts, metas, strict=True):
@@ -136,48 +159,64 @@ class HybridRetriever:
             start = len(sentences)
             spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
             sentences += quotable + questions
-        self.sentences, self.spans = sentences, spans
         # float16 halves the largest structure (5 sentences per chunk); only candidate rows
         # are multiplied per query, so the slower half-precision product costs nothing
-        self.sentence_vectors = embed_matrix(self.embeddings, sentences).astype(np.float16)
+        self.view = IndexView(
+            ids=ids,
+            texts=texts,
+            metadatas=metas,
+            position={chunk_id: i for i, chunk_id in enumerate(ids)},
+            vectors=_matrix(vectors),
+            sentences=sentences,
+            spans=spans,
+            sentence_vectors=embed_matrix(self.embeddings, sentences).astype(np.float16),
+            keyword=keyword,
+        )
 
     def _candidates(
-        self, query_vector: np.ndarray, keyword_scores: np.ndarray, where: dict[str, Any] | None
+        self,
+        view: IndexView,
+        query_vector: np.ndarray,
+        keyword_scores: np.ndarray,
+        where: dict[str, Any] | None,
     ) -> list[int]:
-        n = min(self.weights.candidates, len(self.ids))
+        n = min(self.weights.candidates, len(view.ids))
         dense = self.collection.query(
             query_embeddings=[query_vector.tolist()], n_results=n, where=where, include=[]
         )["ids"][0]
-        chosen = [self.position[i] for i in dense if i in self.position]
+        # chunks Chroma has and the view not yet (being indexed) are left out
+        chosen = [view.position[i] for i in dense if i in view.position]
         top = np.argpartition(-keyword_scores, n - 1)[:n] if n else np.zeros(0, dtype=int)
         for i in sorted(top.tolist(), key=lambda i: -keyword_scores[i]):
-            if keyword_scores[i] > 0 and int(i) not in chosen and matches(self.metadatas[i], where):
+            if keyword_scores[i] > 0 and int(i) not in chosen and matches(view.metadatas[i], where):
                 chosen.append(int(i))
         return chosen
 
     def retrieve(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """Return the ``k`` best chunks; ``Hit.score`` is the fused relevance."""
-        if not self.ids:
+        view = self.view  # taken once: a re-index swaps in a new one meanwhile
+        if not view.ids:
             return []
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        keyword_scores = self.keyword.scores(self.keyword.analyzer.query_terms(query))
+        terms = self.keyword.analyzer.query_terms(query)
+        keyword_scores = self.keyword.scores(terms, view.keyword)
         best_keyword = float(keyword_scores.max()) or 1.0
         language = detect_language(query)
         w = self.weights
         hits = []
-        for i in self._candidates(query_vector, keyword_scores, where):
-            start, quotable_end, end = self.spans[i]
-            sentence_scores = self.sentence_vectors[start:end].astype(np.float32) @ query_vector
-            passage = float(self.vectors[i] @ query_vector)
+        for i in self._candidates(view, query_vector, keyword_scores, where):
+            start, quotable_end, end = view.spans[i]
+            sentence_scores = view.sentence_vectors[start:end].astype(np.float32) @ query_vector
+            passage = float(view.vectors[i] @ query_vector)
             best_sentence = float(sentence_scores.max()) if end > start else passage
-            same = self.metadatas[i].get("language") == language
+            same = view.metadatas[i].get("language") == language
             weight = w.keyword_same_language if same else w.keyword_cross_language
             keyword = float(keyword_scores[i]) / best_keyword
             score = w.passage * passage + (1 - w.passage) * best_sentence + weight * keyword
-            hit = Hit.from_chunk(self.ids[i], self.texts[i], score, self.metadatas[i])
+            hit = Hit.from_chunk(view.ids[i], view.texts[i], score, view.metadatas[i])
             hit.features = {"dense": passage, "sentence": best_sentence, "keyword": keyword}
             hit.sentences = [
-                (self.sentences[start + j], float(s))
+                (view.sentences[start + j], float(s))
                 for j, s in enumerate(sentence_scores[: quotable_end - start])
             ]
             hits.append(hit)

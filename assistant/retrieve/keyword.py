@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -72,30 +73,58 @@ class Analyzer:
         return terms
 
 
+@dataclass(frozen=True)
+class Bm25State:
+    """One built index: chunk ids, posting lists, IDF and length norms, always consistent.
+
+    ``KeywordIndex`` swaps a whole new state in when it is rebuilt, and every reader takes the
+    state once: a question asked during re-indexing scores against the old index or the new
+    one, never against posting lists of one and length norms of the other.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+
 class KeywordIndex:
     """BM25 over chunk texts, with OCR-tolerant fallback keys for unknown query terms."""
 
     def __init__(self, analyzer: Analyzer | None = None, k1: float = 1.2, b: float = 0.75):
         self.analyzer = analyzer or Analyzer()
         self.k1, self.b = k1, b
-        self.ids: list[str] = []
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._idf: dict[str, float] = {}
-        self._norm = np.zeros(0, dtype=np.float32)
+        self.state = Bm25State()
+
+    @property
+    def ids(self) -> list[str]:
+        """The chunk ids of the current index, in position order."""
+        return self.state.ids
+
+    @property
+    def _idf(self) -> dict[str, float]:
+        return self.state.idf
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def build(self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str]) -> None:
-        """(Re)build the index from chunk ids, texts and their languages."""
+    def build(
+        self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str]
+    ) -> Bm25State:
+        """(Re)build the index from chunk ids, texts and their languages; swap it in whole.
+
+        The vocabulary (for compound splitting) is swapped first, since building needs it;
+        a query meanwhile only splits its compounds by the new words.
+        """
         analyzer = self.analyzer
-        analyzer.vocabulary = set()
         plain = [
             analyzer.stems(analyzer.words(t), lang)
             for t, lang in zip(texts, languages, strict=True)
         ]
+        vocabulary: set[str] = set()
         for stems in plain:
-            analyzer.vocabulary.update(stems)
+            vocabulary.update(stems)
+        analyzer.vocabulary = vocabulary
         docs = [analyzer.expand(stems) for stems in plain]
         lengths = np.array([max(len(d), 1) for d in docs], dtype=np.float32)
         postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
@@ -104,36 +133,42 @@ class KeywordIndex:
                 postings[term][0].append(doc_id)
                 postings[term][1].append(count)
         n = len(docs)
-        self.ids = list(ids)
         average = float(lengths.mean()) if n else 1.0
-        self._norm = self.k1 * (1 - self.b + self.b * lengths / max(average, 1.0))
-        self._postings = {
-            t: (np.array(d, dtype=np.int32), np.array(c, dtype=np.float32))
-            for t, (d, c) in postings.items()
-        }
-        self._idf = {
-            t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, (d, _) in postings.items()
-        }
+        self.state = Bm25State(
+            ids=list(ids),
+            postings={
+                t: (np.array(d, dtype=np.int32), np.array(c, dtype=np.float32))
+                for t, (d, c) in postings.items()
+            },
+            idf={
+                t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))
+                for t, (d, _) in postings.items()
+            },
+            norm=self.k1 * (1 - self.b + self.b * lengths / max(average, 1.0)),
+        )
+        return self.state
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of an index term (0 for unknown terms)."""
         return self._idf.get(term, 0.0)
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """BM25 score of every chunk for the given query terms."""
-        scores = np.zeros(len(self.ids), dtype=np.float32)
+    def scores(self, terms: Sequence[str], state: Bm25State | None = None) -> np.ndarray:
+        """BM25 score of every chunk of ``state`` (default: the current one) for the terms."""
+        state = state or self.state
+        scores = np.zeros(len(state.ids), dtype=np.float32)
         for term in dict.fromkeys(terms):
-            if term in self._postings:
-                docs, tf = self._postings[term]
-                weight = self._idf[term] * tf * (self.k1 + 1) / (tf + self._norm[docs])
+            if term in state.postings:
+                docs, tf = state.postings[term]
+                weight = state.idf[term] * tf * (self.k1 + 1) / (tf + state.norm[docs])
                 scores[docs] += weight  # a posting list holds each chunk once: no add.at needed
         return scores
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Top ``k`` chunk positions and BM25 scores for a query."""
-        if not self.ids:
+        state = self.state
+        if not state.ids:
             return []
-        scores = self.scores(self.analyzer.query_terms(query))
+        scores = self.scores(self.analyzer.query_terms(query), state)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: -x[1])
@@ -147,12 +182,13 @@ class KeywordIndex:
         """
         analyzer = self.analyzer
         present = set(analyzer.expand(analyzer.stems(analyzer.words(text), language)))
-        unseen = math.log(1 + (len(self.ids) + 0.5) / 0.5)
+        state = self.state
+        unseen = math.log(1 + (len(state.ids) + 0.5) / 0.5)
         best = 0.0
         words = analyzer.words(query)
         for query_language in ("de", "en"):
             stems = list(dict.fromkeys(analyzer.stems(words, query_language)))
-            weights = {t: self._idf.get(t) or unseen for t in stems}
+            weights = {t: state.idf.get(t) or unseen for t in stems}
             total = sum(weights.values())
             if total:
                 best = max(best, sum(w for t, w in weights.items() if t in present) / total)
