@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.auth import check_bearer, error_body
-from api.requests import MAX_HISTORY, filter_problem
+from api.requests import filter_problem
 from assistant.models import Answer, QuestionError
 from assistant.pipeline import Assistant
 from assistant.retrieve.retriever import build_filter
@@ -181,7 +181,7 @@ def openai_router(assistant: Assistant) -> APIRouter:
         if chat.messages[-1].role != "user":
             return error(400, "the last message must be the user's question", "invalid_request")
         question = chat.messages[-1].text
-        history = [m.text for m in chat.messages[:-1] if m.role == "user"][-MAX_HISTORY:]
+        history = [m.text for m in chat.messages[:-1] if m.role == "user"]
         filters = chat.filters or Filters()
         problem = filter_problem(assistant, filters.kind, filters.topic, filters.language)
         if problem:

@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.models import QuestionError
 from assistant.partners.vocabulary import KINDS
-from assistant.pipeline import MAX_HISTORY, Assistant
+from assistant.pipeline import Assistant
 from assistant.retrieve.hit import as_lang
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from ui.partners import find_cards
@@ -45,7 +45,7 @@ def ask_json(
     problem = filter_problem(assistant, kind, topic, language)
     if problem:
         return {"error": problem}
-    earlier = [h for h in history or [] if isinstance(h, str)][-MAX_HISTORY:]
+    earlier = [h for h in history or [] if isinstance(h, str)]  # bounded by the pipeline
     try:
         answer = assistant.ask(question, earlier, build_filter(kind, topic, language))
     except QuestionError as exc:

@@ -28,6 +28,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import bearer_ok, error_body
+from api.limits import EdgeLimits, RateLimiter
 from api.mcp_tools import build_mcp, mcp_app
 from api.openai_compat import openai_router
 from api.widget import widget_router
@@ -62,12 +63,22 @@ def build_app(assistant: Assistant) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version"],
     )
     app.add_middleware(OriginGuard, allowed=origins, tokens=settings.api_tokens)
-    demo = build_ui(assistant).queue(default_concurrency_limit=CONCURRENCY)
+    limiter = RateLimiter(settings.rate_limit)
+    max_upload = settings.max_upload_mb * 1_000_000
+    # outermost: an oversized or one-too-many request costs nothing further
+    app.add_middleware(
+        EdgeLimits, max_body=settings.max_request_bytes, max_upload=max_upload, limiter=limiter
+    )
+    app.state.limiter = limiter
+    demo = build_ui(assistant).queue(
+        default_concurrency_limit=CONCURRENCY, max_size=settings.queue_size
+    )
     options = page_options()
     return gr.mount_gradio_app(
         app,
         demo,
         path="/",
+        max_file_size=max_upload,
         show_error=True,
         theme=options["theme"],
         css=options["css"],

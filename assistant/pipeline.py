@@ -37,8 +37,6 @@ from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
 
-MAX_HISTORY = 20  # earlier questions looked at for a follow-up (it uses the last one)
-
 
 class Assistant:
     """Answers questions from the indexed corpus and keeps that index current."""
@@ -129,11 +127,11 @@ class Assistant:
         """The earlier questions that matter, bounded like a question.
 
         Every front door passes the client's history on; a forged one (thousands of entries,
-        megabytes each) must cost no more than a question: only the last ``MAX_HISTORY``
+        megabytes each) must cost no more than a question: only the last ``max_history``
         entries are kept, each cut to ``max_question_chars`` after collapsing whitespace.
         """
-        limit = self.settings.max_question_chars
-        kept = [" ".join(str(h).split())[:limit] for h in history[-MAX_HISTORY:]]
+        limit, count = self.settings.max_question_chars, self.settings.max_history
+        kept = [" ".join(str(h).split())[:limit] for h in history[-count:]] if count else []
         return [h for h in kept if h]
 
     def answer_stream(
@@ -247,8 +245,16 @@ class Assistant:
             yield _confident(final, decision)
 
     def record(self, question: str, answer: Answer) -> int | None:
-        """Store a question the chat or API answered, for staff; the id is for rating it."""
-        return self.feedback.record(question, answer) if self.feedback else None
+        """Store a question the chat or API answered, for staff; the id is for rating it.
+
+        What is stored is the question as answered (whitespace collapsed, at most
+        ``max_question_chars``), never the raw request: 20 MB of padding around a short
+        question used to be stored whole and shipped to the staff view.
+        """
+        if not self.feedback:
+            return None
+        cleaned = " ".join((question or "").split())[: self.settings.max_question_chars]
+        return self.feedback.record(cleaned, answer)
 
     def rate(self, question_id: int, helpful: bool, comment: str = "") -> None:
         """A reader's thumbs up or down on a recorded answer."""

@@ -37,7 +37,7 @@ ALLOWED = "https://www.aachen.example"
 @pytest.fixture(scope="module")
 def app_url(real_data_dir: Path) -> Iterator[str]:
     """The whole app on the bundled corpus, open (no API keys), no foreign origin allowed."""
-    settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)
+    settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS, rate_limit=0)
     with running(build_assistant(settings)) as url:
         yield url
 
@@ -50,6 +50,7 @@ def locked_url(real_data_dir: Path) -> Iterator[str]:
         corpus_dir=REAL_CORPUS,
         api_keys=f"{TOKEN}, second-token",
         widget_origins=ALLOWED,
+        rate_limit=0,
     )
     with running(build_assistant(settings)) as url:
         yield url
