@@ -85,13 +85,26 @@ def client_of(scope: Scope) -> str:
 
 
 class EdgeLimits:
-    """Refuse oversized bodies (413) and too many questions from one client (429)."""
+    """Refuse what would cost the server more than a question may.
 
-    def __init__(self, app: ASGIApp, max_body: int, max_upload: int, limiter: RateLimiter) -> None:
+    Oversized bodies get 413, too many questions from one client 429, and a question beyond
+    ``max_waiting`` in flight on the machine doors 503 "busy" (the chat has Gradio's queue).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int,
+        max_upload: int,
+        limiter: RateLimiter,
+        max_waiting: int = 64,
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.max_upload = max_upload
         self.limiter = limiter
+        self.max_waiting = max_waiting
+        self.in_flight = 0  # questions being answered or waiting on the machine doors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the declared size and the rate, then count the body as it arrives."""
@@ -104,12 +117,24 @@ class EdgeLimits:
         if declared is not None and declared > limit:
             await _refuse(send, 413, TOO_LARGE)
             return
-        if scope["method"] == "POST" and path.startswith(QUESTION_PATHS):
+        asking = scope["method"] == "POST" and path.startswith(QUESTION_PATHS)
+        if asking:
             wait = self.limiter.retry_after(client_of(scope))
             if wait:
                 headers = {"retry-after": str(int(wait) + 1)}
                 await _refuse(send, 429, self.limiter.message(wait), headers)
                 return
+            if self.in_flight >= self.max_waiting:
+                await _refuse(send, 503, BUSY, {"retry-after": "2"})
+                return
+            self.in_flight += 1  # one event loop runs this: no lock between check and count
+        try:
+            await self._counted(scope, receive, send, limit)
+        finally:
+            if asking:
+                self.in_flight -= 1
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0
         started = False
 

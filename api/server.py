@@ -67,7 +67,11 @@ def build_app(assistant: Assistant) -> FastAPI:
     max_upload = settings.max_upload_mb * 1_000_000
     # outermost: an oversized or one-too-many request costs nothing further
     app.add_middleware(
-        EdgeLimits, max_body=settings.max_request_bytes, max_upload=max_upload, limiter=limiter
+        EdgeLimits,
+        max_body=settings.max_request_bytes,
+        max_upload=max_upload,
+        limiter=limiter,
+        max_waiting=settings.queue_size,
     )
     app.state.limiter = limiter
     demo = build_ui(assistant).queue(

@@ -123,3 +123,38 @@ def test_whitespace_padding_is_not_stored(real_data_dir: Path) -> None:
     log = FeedbackLog(real_data_dir / "feedback.sqlite")
     stored = [r["question"] for r in log.unanswered() if "Nirgendwo" in r["question"]]
     assert stored == ["Wer leitet das KI-Center der Stadt Nirgendwo?"]
+
+
+def test_questions_beyond_the_queue_are_told_busy(real_data_dir: Path) -> None:
+    """With one question in flight allowed, a second one at the same time gets 503."""
+    import threading
+
+    settings = load_settings(
+        data_dir=real_data_dir, corpus_dir=REAL_CORPUS, rate_limit=0, queue_size=1
+    )
+    assistant = build_assistant(settings)
+    entered, release = threading.Event(), threading.Event()
+    ask = assistant.ask
+
+    def slow_ask(*args, **kwargs):
+        entered.set()
+        release.wait(30)
+        return ask(*args, **kwargs)
+
+    assistant.ask = slow_ask  # type: ignore[method-assign]
+    with running(assistant) as url:
+        first: list[httpx.Response] = []
+        asker = threading.Thread(
+            target=lambda: first.append(
+                httpx.post(f"{url}/widget/ask", json={"question": FOUNDING}, timeout=60)
+            )
+        )
+        asker.start()
+        assert entered.wait(30)
+        busy = httpx.post(f"{url}/widget/ask", json={"question": FOUNDING}, timeout=60)
+        release.set()
+        asker.join(60)
+        after = httpx.post(f"{url}/widget/ask", json={"question": FOUNDING}, timeout=60)
+    assert busy.status_code == 503 and "busy" in busy.json()["error"]["message"]
+    assert busy.headers["retry-after"] == "2"
+    assert first[0].status_code == 200 and after.status_code == 200
