@@ -1,4 +1,4 @@
-"""The ``assistant`` command: index, ask, serve, eval, feedback and corpus check.
+"""The ``assistant`` command: index, ask, serve, eval, feedback, corpus check and staff.
 
 Each subcommand builds the settings once, calls one function, prints its result. Exit codes:
 0 success, 1 a problem with the data (corpus errors, a rejected question), 2 configuration.
@@ -17,6 +17,7 @@ from typing import Any
 from assistant.models import QuestionError
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
 from assistant.settings import Settings, SettingsError, load_settings
+from assistant.staff_accounts import StaffError
 from index.store import StoreError
 from index.validation import CorpusError
 
@@ -140,6 +141,53 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """The password of ``staff add``: one line of stdin, or typed twice at a terminal."""
+    import getpass
+
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"password for {args.name}: ")
+    if getpass.getpass("again: ") != first:
+        raise StaffError("the two passwords differ")
+    return first
+
+
+def cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
+    """Manage staff accounts and show the audit log of corpus changes."""
+    from assistant.staff_accounts import BOOTSTRAP_NAME, StaffAccounts
+
+    accounts = StaffAccounts.from_settings(settings)
+    if args.staff_command == "add":
+        accounts.add(args.name, _new_password(args), replace=args.replace)
+        print(f"account {args.name!r} {'updated' if args.replace else 'added'}")
+    elif args.staff_command == "remove":
+        if not accounts.remove(args.name):
+            print(f"error: no account {args.name!r}", file=sys.stderr)
+            return 1
+        print(f"account {args.name!r} removed")
+    elif args.staff_command == "list":
+        for row in accounts.accounts():
+            print(f"{row['name']}\t(created {row['created']})")
+        if accounts.bootstrap and BOOTSTRAP_NAME not in {n.lower() for n in accounts.names()}:
+            print(f"{BOOTSTRAP_NAME}\t(ASSISTANT_STAFF_PASSWORD; individual accounts are better)")
+        if not accounts.enabled:
+            print("no accounts, the staff tab is closed: assistant staff add NAME", file=sys.stderr)
+    else:
+        entries = accounts.audit_log(args.limit)
+        if args.json:
+            print(json.dumps(entries, ensure_ascii=False))
+            return 0
+        for e in entries:
+            result = {True: "ok", False: "FAILED", None: "UNFINISHED"}[e["ok"]]
+            print(
+                f"{e['at']}  {e['who']}  {e['action']}  {e['path']}  "
+                f"{e['before_sha256'][:12] or '(new)'} -> {e['after_sha256'][:12]}  {result}"
+                + (f"  {e['detail']}" if e["detail"] else "")
+            )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Index (unless told not to) and serve the Gradio chat."""
     from api.server import serve
@@ -190,6 +238,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, help="rows per list (default 50)")
     p.set_defaults(func=cmd_feedback)
 
+    p = sub.add_parser("staff", help="staff accounts and the audit log of corpus changes")
+    staff_sub = p.add_subparsers(dest="staff_command", required=True)
+    s = staff_sub.add_parser("add", help="add an account (the password is asked for)")
+    s.add_argument("name", help="2-40 characters: letters, digits, '.', '_', '-'")
+    s.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (one line)"
+    )
+    s.add_argument("--replace", action="store_true", help="set a new password for an account")
+    s = staff_sub.add_parser("remove", help="remove an account (its sessions end)")
+    s.add_argument("name")
+    staff_sub.add_parser("list", help="list the accounts")
+    s = staff_sub.add_parser("audit", help="the last corpus changes, newest first")
+    s.add_argument("--limit", type=int, default=50, help="entries (default 50)")
+    s.add_argument("--json", action="store_true", help="print one JSON list")
+    p.set_defaults(func=cmd_staff)
+
     p = sub.add_parser("eval", help="measure retrieval and answers on JSONL data")
     p.add_argument("--questions", help="questions JSONL (default corpus/eval/gold-test.jsonl)")
     p.add_argument("--passages", help="passages JSONL (default: the corpus itself)")
@@ -223,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); the index was not changed.", file=sys.stderr)
         return 1
-    except QuestionError as exc:
+    except (QuestionError, StaffError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -30,6 +30,7 @@ from assistant.retrieve.keyword import KeywordIndex
 from assistant.retrieve.rerank import LlmReranker
 from assistant.retrieve.retriever import DenseRetriever, Retriever
 from assistant.settings import Settings
+from assistant.staff_accounts import StaffAccounts
 from index.schemas import ContactFile, TopicsFile
 from index.store import make_client, open_collection
 from index.validation import CorpusError, parse_yaml, validate
@@ -161,5 +162,6 @@ def build_assistant(
         reranker,
         feedback,
     )
+    assistant.staff = StaffAccounts.from_settings(settings)  # the file is opened on first use
     assistant.refresh()
     return assistant

@@ -1,19 +1,30 @@
 """Staff change the knowledge base from the chat page: valid changes are indexed at once,
 invalid ones are refused with file:line problems and leave every file and the index as they were."""
 
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from assistant import pipeline
 from assistant.embeddings import CachedEmbeddings
 from assistant.pipeline import Assistant
 from assistant.wiring import build_assistant
+from index.editing import IndexingFailed
+from index.indexer import chunk_corpus
+from index.loaders import load_corpus
 from index.validation import CorpusError
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 
 QUESTION = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
 META = {"title": "Testakademie", "language": "de", "source": "https://example.org/akademie"}
@@ -112,9 +123,10 @@ def test_questions_during_reindexing_see_a_whole_index(
     assert keyword is not None
     build = keyword.build
 
-    def slow_build(*args: Any) -> None:
-        build(*args)
+    def slow_build(*args: Any) -> Any:
+        state = build(*args)  # the new BM25 state, swapped in by the caller with its view
         time.sleep(0.3)
+        return state
 
     monkeypatch.setattr(keyword, "build", slow_build)
     errors: list[BaseException] = []
@@ -175,3 +187,263 @@ def test_questions_are_answered_while_new_text_is_embedded(
         "Donnerstag"
         in staff_assistant.ask("Wann gibt es den Kurs zum Programmieren von Lernrobotern?").answer
     )
+
+
+# --- audit, rollback, file modes -------------------------------------------------------------
+
+
+def index_ids(assistant: Assistant) -> set[str]:
+    return set(assistant.collection.get(include=[])["ids"])
+
+
+def agrees(assistant: Assistant) -> bool:
+    """The index holds exactly the chunks of the corpus files, nothing more or less."""
+    settings = assistant.settings
+    corpus = load_corpus(settings.corpus_dir)
+    wanted = {c.id for c in chunk_corpus(corpus, settings.chunk_chars, settings.chunk_overlap)}
+    return index_ids(assistant) == wanted
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fail_once(monkeypatch: pytest.MonkeyPatch, name: str, before: Callable[..., Any]) -> None:
+    """Make ``assistant.pipeline.<name>`` run ``before`` (which raises) on its first call only."""
+    real = getattr(pipeline, name)
+    calls = []
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:
+            before(real, *args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, name, broken)
+
+
+def embedding_dies(real: Any, *args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("embedding model crashed")
+
+
+def chroma_dies_halfway(real: Any, corpus: Any, chunks: Any, collection: Any, *rest: Any) -> None:
+    present = sorted(collection.get(include=[])["ids"])
+    collection.delete(ids=present[: len(present) // 2])  # half of the index is gone
+    raise OSError("disk full")
+
+
+def dies_after_writing(real: Any, *args: Any) -> None:
+    real(*args)  # the index now holds the change
+    raise RuntimeError("refresh crashed")
+
+
+def limits_disagree(real: Any, *args: Any, **kwargs: Any) -> None:
+    raise CorpusError([])
+
+
+@pytest.mark.parametrize(
+    ("where", "failure"),
+    [
+        ("embed_ahead", embedding_dies),
+        ("index_corpus", chroma_dies_halfway),
+        ("index_corpus", dies_after_writing),
+    ],
+)
+def test_failed_indexing_undoes_an_upload(
+    staff_assistant: Assistant,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    failure: Callable[..., Any],
+) -> None:
+    before, ids = corpus_files(staff_assistant), index_ids(staff_assistant)
+    fail_once(monkeypatch, where, failure)
+    with pytest.raises(IndexingFailed, match="change was undone and the index was rebuilt") as err:
+        staff_assistant.add_document("kurs.txt", ACADEMY, META, who="anna")
+    assert err.value.reindexed and err.value.__cause__ is not None
+    assert corpus_files(staff_assistant) == before  # byte for byte, the upload removed
+    assert index_ids(staff_assistant) == ids
+    assert agrees(staff_assistant)
+    assert "3. März 2024" in staff_assistant.ask(QUESTION).answer
+    assert staff_assistant.staff is not None
+    log = staff_assistant.staff.audit_log()
+    assert {e["path"] for e in log} == {"documents/kurs.txt", "documents/kurs.txt.meta.yaml"}
+    assert all(e["who"] == "anna" and e["ok"] is False and e["before_sha256"] == "" for e in log)
+    assert all("indexing failed" in e["detail"] and "undone" in e["detail"] for e in log)
+    assert sha(ACADEMY) in {e["after_sha256"] for e in log}
+
+
+@pytest.mark.parametrize(
+    ("where", "failure", "error"),
+    [
+        ("embed_ahead", embedding_dies, IndexingFailed),
+        ("index_corpus", chroma_dies_halfway, IndexingFailed),
+        ("index_corpus", dies_after_writing, IndexingFailed),
+        ("embed_ahead", limits_disagree, CorpusError),
+    ],
+)
+def test_failed_indexing_undoes_an_edit(
+    staff_assistant: Assistant,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    failure: Callable[..., Any],
+    error: type[Exception],
+) -> None:
+    faq = staff_assistant.settings.corpus_dir / "faq" / "general.yaml"
+    faq.chmod(0o640)
+    before, ids = corpus_files(staff_assistant), index_ids(staff_assistant)
+    edited = faq.read_text(encoding="utf-8").replace("ist beitragsfrei", "kostet 10 Euro")
+    fail_once(monkeypatch, where, failure)
+    with pytest.raises(error):
+        staff_assistant.save_corpus_file("faq/general.yaml", edited, who="bert")
+    assert corpus_files(staff_assistant) == before
+    assert stat.S_IMODE(faq.stat().st_mode) == 0o640
+    assert index_ids(staff_assistant) == ids and agrees(staff_assistant)
+    answer = staff_assistant.ask("Was kostet die Mitgliedschaft im Testnetzwerk?").answer
+    assert "beitragsfrei" in answer
+    assert staff_assistant.staff is not None
+    [entry] = staff_assistant.staff.audit_log()
+    assert (entry["who"], entry["action"], entry["path"], entry["ok"]) == (
+        "bert",
+        "edit",
+        "faq/general.yaml",
+        False,
+    )
+    assert entry["before_sha256"] == sha(before["faq/general.yaml"])
+    assert entry["after_sha256"] == sha(edited.encode())
+
+
+def test_when_reindexing_fails_too_the_files_are_still_restored(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, ids = corpus_files(staff_assistant), index_ids(staff_assistant)
+    real = pipeline.index_corpus
+
+    def always_halfway(*args: Any) -> Any:
+        chroma_dies_halfway(real, *args)
+
+    monkeypatch.setattr(pipeline, "index_corpus", always_halfway)
+    with pytest.raises(IndexingFailed, match="run `assistant index`") as err:
+        staff_assistant.add_document("kurs.txt", ACADEMY, META, who="anna")
+    assert not err.value.reindexed
+    assert corpus_files(staff_assistant) == before
+    assert staff_assistant.staff is not None
+    assert "run `assistant index`" in staff_assistant.staff.audit_log()[0]["detail"]
+    monkeypatch.setattr(pipeline, "index_corpus", real)
+    staff_assistant.index()  # what the message says to do
+    assert index_ids(staff_assistant) == ids and agrees(staff_assistant)
+
+
+def test_an_interrupt_during_indexing_undoes_the_change_and_propagates(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, ids = corpus_files(staff_assistant), index_ids(staff_assistant)
+
+    def interrupted(real: Any, *args: Any) -> None:
+        real(*args)
+        raise KeyboardInterrupt
+
+    fail_once(monkeypatch, "index_corpus", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        staff_assistant.add_document("kurs.txt", ACADEMY, META, who="anna")
+    assert corpus_files(staff_assistant) == before
+    assert index_ids(staff_assistant) == ids
+
+
+KILLED = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    from assistant.staff_accounts import StaffAccounts
+    from index.editing import change_corpus, document_files
+
+    corpus, staff = Path(sys.argv[1]), StaffAccounts(Path(sys.argv[2]))
+    files = document_files("kurs.txt", sys.argv[3].encode(), {"title": "Testakademie",
+        "language": "de", "source": "https://example.org/akademie"})
+    change_corpus(corpus, files, lambda: os._exit(9), who="anna", action="add", journal=staff)
+    """
+)
+
+
+def test_a_change_killed_before_indexing_is_journaled_and_repaired_at_start(
+    staff_assistant: Assistant,
+) -> None:
+    """SIGKILL between writing and indexing (``os._exit`` in a real process): the audit log
+    shows the change unfinished, and the index at the next start (``assistant serve`` and
+    ``assistant index`` re-index) agrees with the files again."""
+    settings = staff_assistant.settings
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED, str(settings.corpus_dir), str(settings.staff_path)]
+        + [ACADEMY.decode()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (settings.corpus_dir / "documents" / "kurs.txt").read_bytes() == ACADEMY
+    assert not agrees(staff_assistant)  # written, not indexed: this is what a kill leaves
+    assert staff_assistant.staff is not None
+    assert [(e["path"], e["ok"]) for e in staff_assistant.staff.audit_log()] == [
+        ("documents/kurs.txt.meta.yaml", None),
+        ("documents/kurs.txt", None),
+    ]
+    restarted = build_assistant(settings, staff_assistant.embeddings)
+    restarted.index()  # what `assistant serve` does at start
+    assert agrees(restarted)
+
+
+def test_successful_changes_are_audited_with_hashes(staff_assistant: Assistant) -> None:
+    faq = staff_assistant.settings.corpus_dir / "faq" / "general.yaml"
+    old = faq.read_bytes()
+    edited = old.decode().replace("ist beitragsfrei", "kostet 10 Euro")
+    staff_assistant.save_corpus_file("faq/general.yaml", edited, who="bert")
+    staff_assistant.add_document("kurs.md", ACADEMY, META, who="anna")
+    with pytest.raises(CorpusError):
+        staff_assistant.add_document("leer.txt", ACADEMY, {**META, "title": ""}, who="carla")
+    assert staff_assistant.staff is not None
+    log = staff_assistant.staff.audit_log()
+    rows = [(e["who"], e["action"], e["path"], e["ok"]) for e in log]
+    assert rows == [
+        ("carla", "add", "documents/leer.txt.meta.yaml", False),
+        ("carla", "add", "documents/leer.txt", False),
+        ("anna", "add", "documents/kurs.md", True),
+        ("bert", "edit", "faq/general.yaml", True),
+    ]
+    assert log[0]["detail"].startswith("refused: ") and "title" in log[0]["detail"]
+    kurs = (staff_assistant.settings.corpus_dir / "documents" / "kurs.md").read_bytes()
+    assert (log[2]["before_sha256"], log[2]["after_sha256"]) == ("", sha(kurs))
+    assert (log[3]["before_sha256"], log[3]["after_sha256"]) == (sha(old), sha(faq.read_bytes()))
+
+
+def test_saving_keeps_the_file_mode_and_new_files_get_the_umask(
+    staff_assistant: Assistant,
+) -> None:
+    faq = staff_assistant.settings.corpus_dir / "faq" / "general.yaml"
+    faq.chmod(0o664)
+    text = faq.read_text(encoding="utf-8").replace("ist beitragsfrei", "kostet 10 Euro")
+    staff_assistant.save_corpus_file("faq/general.yaml", text)
+    assert stat.S_IMODE(faq.stat().st_mode) == 0o664
+    old = os.umask(0o027)
+    try:
+        staff_assistant.add_document("kurs.txt", ACADEMY, META)
+    finally:
+        os.umask(old)
+    added = staff_assistant.settings.corpus_dir / "documents" / "kurs.txt"
+    assert stat.S_IMODE(added.stat().st_mode) == 0o640  # as `open` makes it, not 0o600
+
+
+def test_an_upload_over_the_chunk_limit_is_refused_before_writing(
+    tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings
+) -> None:
+    """Checked on the copy with the limits indexing applies, so it never gets written and then
+    refused by the index (corpus and index would disagree)."""
+    settings = make_settings(tmp_path, corpus_copy, max_document_chunks=4)
+    assistant = build_assistant(settings, embeddings)
+    assistant.index()
+    before, ids = corpus_files(assistant), index_ids(assistant)
+    long = b"\n\n".join((ACADEMY + f" Absatz {n}.".encode()) * 8 for n in range(12))
+    with pytest.raises(CorpusError, match="ASSISTANT_MAX_DOCUMENT_CHUNKS"):
+        assistant.add_document("lang.txt", long, META, who="anna")
+    assert corpus_files(assistant) == before and index_ids(assistant) == ids
+    assert assistant.staff is not None
+    assert assistant.staff.audit_log()[0]["detail"].startswith("refused: ")  # never written

@@ -1,29 +1,64 @@
-"""The staff tab's callbacks: nothing is shown or changed without the password."""
+"""The staff tab's callbacks: nothing is shown or changed without a login, logins are throttled,
+changes are audited under the logged-in name, and no exception text reaches the browser."""
 
+import logging
+import stat
 from pathlib import Path
 
+import gradio as gr
 import pytest
 
 from assistant.embeddings import CachedEmbeddings
 from assistant.models import Answer
 from assistant.pipeline import Assistant
+from assistant.staff_accounts import StaffAccounts
 from assistant.wiring import build_assistant
 from tests.conftest import make_settings
 from ui import staff
+from ui.app import build_ui
+
+PASSWORD = "korrekt-pferd-batterie"
+
+
+def with_accounts(assistant: Assistant, bootstrap: str | None = "geheim") -> StaffAccounts:
+    """Fast hashes for tests (the wiring's default is 12 rounds, ~0.2 s a check)."""
+    accounts = StaffAccounts(assistant.settings.staff_path, 5, 15.0, bootstrap=bootstrap, rounds=4)
+    assistant.staff = accounts
+    return accounts
 
 
 @pytest.fixture
 def staffed(tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings) -> Assistant:
     settings = make_settings(tmp_path, corpus_copy, staff_password="geheim")
     assistant = build_assistant(settings, embeddings)
+    with_accounts(assistant).add("anna", PASSWORD)
     assistant.index()
     return assistant
 
 
-def test_password_is_checked(staffed: Assistant) -> None:
-    assert staff.unlock(staffed, "geheim")[0] is True
-    assert staff.unlock(staffed, "GEHEIM")[0] is False
-    assert staff.unlock(staffed, "")[0] is False
+def test_name_and_password_are_checked(staffed: Assistant) -> None:
+    assert staff.login(staffed, "anna", PASSWORD, "10.0.0.1")[0] == "anna"
+    assert staff.login(staffed, " anna ", PASSWORD, "10.0.0.1")[0] == "anna"
+    assert staff.login(staffed, "staff", "geheim", "10.0.0.1")[0] == "staff"  # bootstrap
+    assert staff.login(staffed, "", "geheim", "10.0.0.1")[0] == "staff"  # its password alone
+    wrong = staff.login(staffed, "anna", "GEHEIM", "10.0.0.2")
+    unknown = staff.login(staffed, "niemand", PASSWORD, "10.0.0.3")
+    assert wrong == unknown == ("", staff.WRONG)  # the same answer: no names revealed
+    assert staff.login(staffed, "", "", "10.0.0.4") == ("", staff.WRONG)
+    assert staff.login(staffed, "", PASSWORD, "10.0.0.4") == ("", staff.WRONG)
+
+
+def test_lockout_is_shown_in_both_languages(staffed: Assistant) -> None:
+    for _ in range(5):
+        assert staff.login(staffed, "anna", "falsch", "10.0.0.9") == ("", staff.WRONG)
+    user, message = staff.login(staffed, "anna", PASSWORD, "10.0.0.9")
+    assert user == ""
+    assert "Zu viele Fehlversuche" in message and "Too many failed attempts" in message
+    assert "15 Minute(n)" in message
+    # an unknown name locks the same way, so the lock says nothing about existence either
+    for _ in range(5):
+        staff.login(staffed, "niemand", "falsch", "10.0.1.9")
+    assert staff.login(staffed, "niemand", "falsch", "10.0.2.9")[1] == message
 
 
 def test_locked_callbacks_show_and_change_nothing(staffed: Assistant, tmp_path: Path) -> None:
@@ -32,31 +67,121 @@ def test_locked_callbacks_show_and_change_nothing(staffed: Assistant, tmp_path: 
     upload.write_text("Ein neues Dokument über das Testnetzwerk Musterstadt.", encoding="utf-8")
     before = staffed.corpus_file("faq/general.yaml")
 
-    assert staff.feedback_view(staffed, False) == (staff.LOCKED, [], [])
-    assert staff.add_document(staffed, False, str(upload), "Neu", "de", "https://x.org") == (
-        staff.LOCKED
-    )
-    assert staff.load_file(staffed, False, "faq/general.yaml") == ""
-    assert staff.save_file(staffed, False, "faq/general.yaml", "entries: []\n") == staff.LOCKED
+    for user in ["", "niemand"]:  # logged out, or a name the session could not have got
+        assert staff.feedback_view(staffed, user) == (staff.LOCKED, [], [])
+        assert staff.add_document(staffed, user, str(upload), "Neu", "de", "https://x.org") == (
+            staff.LOCKED
+        )
+        assert staff.load_file(staffed, user, "faq/general.yaml") == ""
+        assert staff.save_file(staffed, user, "faq/general.yaml", "entries: []\n") == staff.LOCKED
+        assert staff.audit_view(staffed, user) == []
     assert not (staffed.settings.corpus_dir / "documents" / "neu.txt").exists()
     assert staffed.corpus_file("faq/general.yaml") == before
 
-    overview, unanswered, _ = staff.feedback_view(staffed, True)
+    overview, unanswered, _ = staff.feedback_view(staffed, "anna")
     assert "**1** Fragen" in overview
     assert unanswered[0][0] == "Wer ist die Geschäftsführerin?"
 
 
+def test_a_removed_account_is_logged_out(staffed: Assistant) -> None:
+    assert staff.signed_in(staffed, "anna")
+    assert staffed.staff is not None and staffed.staff.remove("anna")
+    assert staff.feedback_view(staffed, "anna") == (staff.LOCKED, [], [])
+
+
 def test_invalid_edit_reports_its_problems(staffed: Assistant) -> None:
-    message = staff.save_file(staffed, True, "faq/general.yaml", "entries: [oops\n")
+    message = staff.save_file(staffed, "anna", "faq/general.yaml", "entries: [oops\n")
     assert message.startswith("❌") and "faq/general.yaml:" in message
     saved = staff.save_file(
         staffed,
-        True,
+        "anna",
         "faq/general.yaml",
         staffed.corpus_file("faq/general.yaml").replace("beitragsfrei", "kostenlos"),
     )
     assert saved.startswith("✅")
     assert "kostenlos" in staffed.ask("Was kostet die Mitgliedschaft im Testnetzwerk?").answer
+
+
+def test_changes_are_audited_under_the_logged_in_name(staffed: Assistant, tmp_path: Path) -> None:
+    upload = tmp_path / "Kurs.txt"
+    upload.write_text("Die Testakademie bietet donnerstags einen Robotikkurs an.", "utf-8")
+    added = staff.add_document(staffed, "anna", str(upload), "Kurs", "de", "https://x.org/k")
+    assert added.startswith("✅"), added
+    text = staffed.corpus_file("faq/general.yaml").replace("beitragsfrei", "kostenlos")
+    assert staff.save_file(staffed, "staff", "faq/general.yaml", text).startswith("✅")
+    rows = staff.audit_view(staffed, "anna")
+    assert [(r[1], r[2], r[3], r[6]) for r in rows] == [
+        ("staff", "edit", "faq/general.yaml", "✅ ok"),
+        ("anna", "add", "documents/kurs.txt.meta.yaml", "✅ ok"),
+        ("anna", "add", "documents/kurs.txt", "✅ ok"),
+    ]
+    assert rows[2][4] == "– (neu / new)" and len(rows[0][4]) == len(rows[0][5]) == 12
+
+
+def test_saving_keeps_the_final_newline_and_the_mode(staffed: Assistant) -> None:
+    """The code editor drops the file's last newline; the saved file keeps it (and its mode)."""
+    faq = staffed.settings.corpus_dir / "faq" / "general.yaml"
+    faq.chmod(0o664)
+    original = faq.read_bytes()
+    assert original.endswith(b"\n")
+    edited = original.decode().replace("beitragsfrei", "kostenlos").rstrip("\n")
+    assert staff.save_file(staffed, "anna", "faq/general.yaml", edited).startswith("✅")
+    assert faq.read_bytes() == (edited + "\n").encode()
+    assert stat.S_IMODE(faq.stat().st_mode) == 0o664
+
+
+def test_unexpected_errors_are_logged_not_shown(
+    staffed: Assistant,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "/srv/geheim/pfad: database is locked"
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(secret)
+
+    upload = tmp_path / "neu.txt"
+    upload.write_text("Ein Text.", encoding="utf-8")
+    monkeypatch.setattr(staffed, "add_document", boom)
+    monkeypatch.setattr(staffed, "save_corpus_file", boom)
+    assert staffed.feedback is not None and staffed.staff is not None
+    monkeypatch.setattr(staffed.feedback, "summary", boom)
+    monkeypatch.setattr(staffed.staff, "login", boom)
+    monkeypatch.setattr(staffed.staff, "audit_log", boom)
+    with caplog.at_level(logging.ERROR, logger="ui.staff"):
+        shown = [
+            staff.add_document(staffed, "anna", str(upload), "Neu", "de", "https://x.org"),
+            staff.save_file(staffed, "anna", "faq/general.yaml", "entries: []\n"),
+            staff.feedback_view(staffed, "anna")[0],
+            staff.login(staffed, "anna", PASSWORD)[1],
+        ]
+        assert staff.audit_view(staffed, "anna") == []
+    assert shown == [staff.STAFF_FAILED] * 4
+    assert "Etwas ist schiefgegangen" in staff.STAFF_FAILED and "went wrong" in staff.STAFF_FAILED
+    assert secret in caplog.text  # for the operator, in the log
+
+
+def test_failed_indexing_is_reported_without_its_cause(
+    staffed: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import pipeline
+
+    real = pipeline.index_corpus
+    calls = []
+
+    def once(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("/srv/chroma: disk full")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "index_corpus", once)
+    text = staffed.corpus_file("faq/general.yaml").replace("beitragsfrei", "kostenlos")
+    message = staff.save_file(staffed, "anna", "faq/general.yaml", text)
+    assert message == staff.UNDONE and "disk full" not in message
+    assert "beitragsfrei" in staffed.corpus_file("faq/general.yaml")
+    assert staff.audit_view(staffed, "anna")[0][6].startswith("❌ indexing failed (OSError)")
 
 
 def test_without_feedback_log_the_view_says_so(
@@ -65,4 +190,20 @@ def test_without_feedback_log_the_view_says_so(
     settings = make_settings(tmp_path, corpus_copy, staff_password="x", feedback=False)
     assistant = build_assistant(settings, embeddings)
     assert assistant.record("Frage?", Answer(answer="a")) is None
-    assert "ASSISTANT_FEEDBACK=false" in staff.feedback_view(assistant, True)[0]
+    assert "ASSISTANT_FEEDBACK=false" in staff.feedback_view(assistant, "staff")[0]
+
+
+def test_tab_is_closed_without_accounts_and_opens_with_one(
+    tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings
+) -> None:
+    assistant = build_assistant(make_settings(tmp_path, corpus_copy), embeddings)
+
+    def ids(demo: gr.Blocks) -> set[str]:
+        return {str(getattr(b, "elem_id", None)) for b in demo.blocks.values()}
+
+    closed = ids(build_ui(assistant))
+    assert "staff-password" not in closed
+    assert not assistant.settings.staff_path.exists()  # nothing created for a closed tab
+    with_accounts(assistant, bootstrap=None).add("anna", PASSWORD)
+    opened = ids(build_ui(assistant))
+    assert {"staff-name", "staff-password", "staff-logout", "staff-audit"} <= opened

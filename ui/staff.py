@@ -1,13 +1,19 @@
 """The staff tab: unanswered questions, thumbs-down answers, and keeping the corpus current.
 
-It opens only with ``ASSISTANT_STAFF_PASSWORD``; the unlocked flag lives in server-side
-session state and every callback checks it, so the API cannot skip the password. Callbacks
-are module functions taking the assistant first, so they are tested without a browser too.
+Staff log in with a name and a password: their own account (``assistant staff add NAME``) or
+the bootstrap account ``staff`` of ``ASSISTANT_STAFF_PASSWORD``. Logins are throttled and
+locked out (``assistant.staff_accounts``); the messages never say whether a name exists. The
+logged-in name lives in server-side session state and every callback checks it (and that the
+account still exists), so the API cannot skip the login, and every corpus change is audited
+under that name. Callbacks are module functions taking the assistant first, so they are tested
+without a browser too. None of them shows the text of an unexpected exception: it is logged
+and staff see ``STAFF_FAILED``.
 """
 
 from __future__ import annotations
 
-import hmac
+import logging
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,86 +21,190 @@ from typing import Any
 import gradio as gr
 
 from assistant.pipeline import Assistant
-from index.editing import editable_files
+from assistant.staff_accounts import BOOTSTRAP_NAME
+from index.editing import IndexingFailed, editable_files
 from index.validation import CorpusError
+
+log = logging.getLogger(__name__)
 
 CHECK_SAVE_INDEX = "Prüfen, speichern, indexieren / check, save, index"
 LOCKED = "🔒 Bitte zuerst anmelden. / Please log in first."
+WRONG = "❌ Falscher Name oder falsches Passwort. / Wrong name or password."
+TOO_MANY = (
+    "🔒 Zu viele Fehlversuche. Bitte in {minutes} Minute(n) erneut versuchen. / "
+    "Too many failed attempts. Please try again in {minutes} minute(s)."
+)
+LOGGED_OUT = "Abgemeldet. / Logged out."
+STAFF_FAILED = (
+    "❌ Etwas ist schiefgegangen; der Fehler wurde protokolliert. Bitte später erneut "
+    "versuchen. / Something went wrong; the error was logged. Please try again later."
+)
+UNDONE = (
+    "❌ Die Indexierung ist fehlgeschlagen; die Änderung wurde rückgängig gemacht, Dateien und "
+    "Index sind wie vorher. / Indexing failed; the change was undone, files and index are as "
+    "they were."
+)
+UNDONE_REINDEX = (
+    "❌ Die Indexierung ist fehlgeschlagen; die Änderung wurde rückgängig gemacht, aber der "
+    "Index muss neu aufgebaut werden: `assistant index`. / Indexing failed; the change was "
+    "undone, but the index must be rebuilt: `assistant index`."
+)
 UNANSWERED_HEADERS = ["Frage / question", "Anzahl / times", "zuletzt / last asked", "Sprache"]
 DISLIKED_HEADERS = ["Frage / question", "Antwort / answer", "Quellen / sources", "Kommentar"]
+AUDIT_HEADERS = [
+    "Zeit / when (UTC)",
+    "Wer / who",
+    "Aktion / action",
+    "Datei / file",
+    "SHA-256 vorher / before",
+    "SHA-256 nachher / after",
+    "Ergebnis / result",
+]
+AUDIT_ROWS = 50
 
 
-def unlock(assistant: Assistant, secret: str) -> tuple[bool, str]:
-    """Check the staff password; returns the new unlocked flag and a message."""
-    expected = assistant.settings.staff_password
-    if expected and hmac.compare_digest(secret.encode(), expected.get_secret_value().encode()):
-        return True, "✅ Angemeldet. / Logged in."
-    return False, "❌ Falsches Passwort. / Wrong password."
+def signed_in(assistant: Assistant, user: str) -> bool:
+    """True when ``user`` (the session's name) may use the staff tab now."""
+    return bool(user) and assistant.staff is not None and assistant.staff.exists(user)
 
 
-def feedback_view(
-    assistant: Assistant, unlocked: bool
-) -> tuple[str, list[list[Any]], list[list[Any]]]:
+def login(assistant: Assistant, name: str, secret: str, client: str = "") -> tuple[str, str]:
+    """Check a login from ``client``: the session's new name ("" if refused) and a message.
+
+    The message never says whether the name exists. An empty name is the bootstrap account
+    ``staff`` (``ASSISTANT_STAFF_PASSWORD``), so its password alone still logs in as before.
+    """
+    if assistant.staff is None:
+        return "", WRONG
+    try:
+        name = (name or "").strip() or BOOTSTRAP_NAME
+        result = assistant.staff.login(name, secret or "", client)
+    except Exception:
+        log.exception("staff login failed with an error")
+        return "", STAFF_FAILED
+    if result.ok:
+        return result.name, f"✅ Angemeldet als `{result.name}`. / Logged in as `{result.name}`."
+    if result.status == "locked":
+        return "", TOO_MANY.format(minutes=max(1, math.ceil(result.seconds_left / 60)))
+    return "", WRONG
+
+
+def feedback_view(assistant: Assistant, user: str) -> tuple[str, list[list[Any]], list[list[Any]]]:
     """Overview line, unanswered questions and thumbs-down answers."""
-    if not unlocked:
+    if not signed_in(assistant, user):
         return LOCKED, [], []
     if assistant.feedback is None:
         return "Fragen werden nicht gespeichert (ASSISTANT_FEEDBACK=false).", [], []
-    counts = assistant.feedback.summary()
+    try:
+        counts = assistant.feedback.summary()
+        unanswered = [
+            [r["question"], r["times"], r["last_asked"], r["lang"]]
+            for r in assistant.feedback.unanswered()
+        ]
+        disliked = [
+            [r["question"], r["answer"], ", ".join(r["sources"]), r["comment"]]
+            for r in assistant.feedback.disliked()
+        ]
+    except Exception:
+        log.exception("the staff feedback view failed")
+        return STAFF_FAILED, [], []
     overview = (
         f"**{counts['questions']}** Fragen / questions, davon **{counts['abstained']}** "
         f"unbeantwortet / unanswered; Bewertungen / ratings: 👍 {counts['helpful']} "
         f"👎 {counts['unhelpful']}"
     )
-    unanswered = [
-        [r["question"], r["times"], r["last_asked"], r["lang"]]
-        for r in assistant.feedback.unanswered()
-    ]
-    disliked = [
-        [r["question"], r["answer"], ", ".join(r["sources"]), r["comment"]]
-        for r in assistant.feedback.disliked()
-    ]
     return overview, unanswered, disliked
+
+
+def audit_view(assistant: Assistant, user: str) -> list[list[Any]]:
+    """The last ``AUDIT_ROWS`` corpus changes, newest first (empty when not logged in)."""
+    if not signed_in(assistant, user) or assistant.staff is None:
+        return []
+    try:
+        entries = assistant.staff.audit_log(AUDIT_ROWS)
+    except Exception:
+        log.exception("the staff audit view failed")
+        return []
+    return [
+        [
+            e["at"].replace("T", " ").removesuffix("+00:00"),
+            e["who"],
+            e["action"],
+            e["path"],
+            e["before_sha256"][:12] or "– (neu / new)",
+            e["after_sha256"][:12],
+            _outcome(e["ok"], e["detail"]),
+        ]
+        for e in entries
+    ]
+
+
+def _outcome(ok: bool | None, detail: str) -> str:
+    if ok is None:
+        return "⏳ unvollständig / unfinished"
+    if ok:
+        return "✅ ok"
+    return f"❌ {detail}" if detail else "❌"
 
 
 def add_document(
     assistant: Assistant,
-    unlocked: bool,
+    user: str,
     path: str | None,
     title: str,
     language: str,
     source: str,
 ) -> str:
     """Validate, save and index an uploaded document; the message says what happened."""
-    if not unlocked:
+    if not signed_in(assistant, user):
         return LOCKED
     if not path:
         return "❌ Bitte eine Datei wählen. / Please choose a file."
     meta = {"title": title, "language": language, "source": source}
     try:
-        report = assistant.add_document(Path(path).name, Path(path).read_bytes(), meta)
+        report = assistant.add_document(Path(path).name, Path(path).read_bytes(), meta, who=user)
     except CorpusError as exc:
         return _problems(exc)
+    except IndexingFailed as exc:
+        return UNDONE if exc.reindexed else UNDONE_REINDEX
+    except Exception:
+        log.exception("adding a document failed")
+        return STAFF_FAILED
     return f"✅ {report.summary()}"
 
 
-def load_file(assistant: Assistant, unlocked: bool, rel: str | None) -> str:
+def load_file(assistant: Assistant, user: str, rel: str | None) -> str:
     """The text of the chosen FAQ or partner file, for the editor."""
-    if not unlocked or not rel:
+    if not signed_in(assistant, user) or not rel:
         return ""
-    return assistant.corpus_file(rel)
+    try:
+        return assistant.corpus_file(rel)
+    except Exception:
+        log.exception("loading %r for the editor failed", rel)
+        return ""
 
 
-def save_file(assistant: Assistant, unlocked: bool, rel: str | None, text: str) -> str:
-    """Validate the edited file with the whole corpus, then save and index it."""
-    if not unlocked:
+def save_file(assistant: Assistant, user: str, rel: str | None, text: str) -> str:
+    """Validate the edited file with the whole corpus, then save and index it.
+
+    The editor drops the file's final newline; it is put back when the file had one.
+    """
+    if not signed_in(assistant, user):
         return LOCKED
     if not rel:
         return "❌ Bitte eine Datei wählen. / Please choose a file."
     try:
-        report = assistant.save_corpus_file(rel, text)
+        text = text or ""
+        if not text.endswith("\n") and assistant.corpus_file(rel).endswith("\n"):
+            text += "\n"
+        report = assistant.save_corpus_file(rel, text, who=user)
     except CorpusError as exc:
         return _problems(exc)
+    except IndexingFailed as exc:
+        return UNDONE if exc.reindexed else UNDONE_REINDEX
+    except Exception:
+        log.exception("saving %r failed", rel)
+        return STAFF_FAILED
     return f"✅ {report.summary()}"
 
 
@@ -103,23 +213,37 @@ def _problems(error: CorpusError) -> str:
     return f"❌ Nicht gespeichert, nichts verändert. / Not saved, nothing changed.\n\n{lines}"
 
 
+def _client(request: gr.Request | None) -> str:
+    """The connecting address (behind a reverse proxy: the proxy's, see SECURITY.md)."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "?")
+
+
 def staff_tab(assistant: Assistant) -> None:
     """Add the staff tab to the Blocks being built."""
     with gr.Tab("Redaktion / Staff", id="staff", elem_id="staff-tab"):
-        if assistant.settings.staff_password is None:
+        if assistant.staff is None or not assistant.staff.enabled:
             gr.Markdown(
-                "Der Redaktionsbereich ist aus. Zum Einschalten `ASSISTANT_STAFF_PASSWORD` "
-                "setzen. / The staff area is off; set `ASSISTANT_STAFF_PASSWORD` to open it."
+                "Der Redaktionsbereich ist aus. Zum Einschalten ein Konto anlegen "
+                "(`assistant staff add NAME`) und neu starten. / The staff area is off; add an "
+                "account (`assistant staff add NAME`) and restart."
             )
             return
-        unlocked = gr.State(False)
+        user = gr.State("")  # the logged-in account's name; "" = logged out
         with gr.Row():
+            name = gr.Textbox(
+                label="Name",
+                placeholder=BOOTSTRAP_NAME if assistant.staff.bootstrap else "",
+                elem_id="staff-name",
+                scale=2,
+            )
             secret = gr.Textbox(
-                type="password", label="Passwort / password", elem_id="staff-password", scale=4
+                type="password", label="Passwort / password", elem_id="staff-password", scale=3
             )
             enter = gr.Button("Anmelden / log in", elem_id="staff-login", scale=1)
         login_status = gr.Markdown(elem_id="staff-login-status")
         with gr.Column(visible=False) as area:
+            leave = gr.Button("Abmelden / log out", elem_id="staff-logout", size="sm")
             gr.Markdown("### Rückmeldungen / feedback")
             overview = gr.Markdown(elem_id="staff-overview")
             refresh = gr.Button("Aktualisieren / refresh", elem_id="staff-refresh")
@@ -158,33 +282,39 @@ def staff_tab(assistant: Assistant) -> None:
             editor = gr.Code(language="yaml", label="YAML", elem_id="staff-editor")
             save = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-save")
             save_status = gr.Markdown(elem_id="staff-save-status")
+            gr.Markdown(f"### Änderungsprotokoll / audit log (die letzten {AUDIT_ROWS} / last)")
+            audit = gr.Dataframe(
+                headers=AUDIT_HEADERS, interactive=False, elem_id="staff-audit", wrap=True
+            )
+
+        def enter_fn(name: str, secret: str, request: gr.Request) -> tuple[str, str, str]:
+            who, message = login(assistant, name, secret, _client(request))
+            return who, message, ""  # the password field is emptied either way
 
         view = partial(feedback_view, assistant)
+        audited = partial(audit_view, assistant)
         lists = [overview, unanswered, disliked]
-        enter.click(
-            partial(unlock, assistant), [secret], [unlocked, login_status], api_visibility="private"
-        ).then(lambda ok: gr.Column(visible=ok), [unlocked], [area], api_visibility="private").then(
-            view, [unlocked], lists, api_visibility="private"
+        private: dict[str, Any] = {"api_visibility": "private"}
+        enter.click(enter_fn, [name, secret], [user, login_status, secret], **private).then(
+            lambda who: gr.Column(visible=bool(who)), [user], [area], **private
+        ).then(view, [user], lists, **private).then(audited, [user], [audit], **private)
+        leave.click(
+            lambda: ("", LOGGED_OUT, gr.Column(visible=False), "", [], [], "", [], None),
+            None,
+            [user, login_status, area, overview, unanswered, disliked, editor, audit, chooser],
+            **private,
         )
-        refresh.click(view, [unlocked], lists, api_visibility="private")
+        refresh.click(view, [user], lists, **private).then(audited, [user], [audit], **private)
         upload.upload(
-            lambda path: f"📄 {Path(path).name}" if path else "",
-            [upload],
-            [chosen],
-            api_visibility="private",
+            lambda path: f"📄 {Path(path).name}" if path else "", [upload], [chosen], **private
         )
         add.click(
             partial(add_document, assistant),
-            [unlocked, upload, title, language, source],
+            [user, upload, title, language, source],
             [add_status],
-            api_visibility="private",
-        )
-        chooser.change(
-            partial(load_file, assistant), [unlocked, chooser], [editor], api_visibility="private"
-        )
+            **private,
+        ).then(audited, [user], [audit], **private)
+        chooser.change(partial(load_file, assistant), [user, chooser], [editor], **private)
         save.click(
-            partial(save_file, assistant),
-            [unlocked, chooser, editor],
-            [save_status],
-            api_visibility="private",
-        )
+            partial(save_file, assistant), [user, chooser, editor], [save_status], **private
+        ).then(audited, [user], [audit], **private)
