@@ -14,8 +14,8 @@ from typing import Any
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.text import markdown_sections
 from index.loaders import SourceDocument
+from index.markdown import markdown_sections
 
 
 @dataclass(frozen=True)

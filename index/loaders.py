@@ -1,11 +1,15 @@
 """Read the corpus directory into validated ``SourceDocument``s, one loader per format.
 
 Loading never writes anything: the indexer only touches Chroma after every file has loaded and
-validated, so a broken file cannot leave the index half-updated.
+validated, so a broken file cannot leave the index half-updated. Every file is bounded
+(``index.limits``): its bytes before it is read, its content against its extension
+(``index.content``), PDF and HTML parsing by a timeout in a worker process
+(``index.parsing``), and each document's characters and chunks.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +17,10 @@ from typing import Any
 
 import yaml
 
-from assistant.text import markdown_sections
+from index.content import check_pdf, decode_html, decode_text
+from index.limits import Limits, chunk_problems
+from index.markdown import markdown_sections
+from index.parsing import ParseWorker, extract_text
 from index.schemas import (
     ContactFile,
     DocumentMeta,
@@ -68,64 +75,65 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     return meta.model_dump(mode="json"), body, text[:body_start].count("\n") + 1
 
 
-def _read_pdf(path: Path, rel: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def read_bytes(path: Path, rel: str, limits: Limits) -> bytes:
+    """The bytes of a corpus file, refused before reading when it is larger than allowed."""
+    size = os.stat(path).st_size
+    if size > limits.max_bytes:
+        message = (
+            f"file has {size / 1_000_000:,.1f} MB, at most {limits.max_upload_mb} MB "
+            "(ASSISTANT_MAX_UPLOAD_MB)"
+        )
+        raise CorpusError([Problem(rel, 1, message)])
+    return path.read_bytes()
 
-    try:
-        reader = PdfReader(str(path))
-        text = "\n\n".join((page.extract_text() or "") for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise CorpusError([Problem(rel, 1, f"cannot read PDF: {exc}")]) from None
+
+def _read_pdf(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
+    data = read_bytes(path, rel, limits)
+    check_pdf(data, rel)
+    text = extract_text("pdf", path, rel, data, limits, worker)
     if not text.strip():
         raise CorpusError([Problem(rel, 1, "PDF has no extractable text (scanned image?)")])
     return text
 
 
-def _read_html(path: Path) -> str:
-    from html.parser import HTMLParser
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.parts: list[str] = []
-            self._skip = 0
-
-        def handle_starttag(self, tag: str, attrs: Any) -> None:
-            self._skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag: str) -> None:
-            self._skip -= tag in ("script", "style") and self._skip > 0
-
-        def handle_data(self, data: str) -> None:
-            if not self._skip and data.strip():
-                self.parts.append(data.strip())
-
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    return "\n\n".join(parser.parts)
+def _read_html(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
+    data = read_bytes(path, rel, limits)
+    _, codec = decode_html(data, rel)
+    return extract_text("html", path, rel, data, limits, worker, encoding=codec)
 
 
-def load_document(path: Path, rel: str) -> SourceDocument:
+def load_document(
+    path: Path, rel: str, limits: Limits | None = None, worker: ParseWorker | None = None
+) -> SourceDocument:
     """Load one document file with its metadata (front matter or sidecar)."""
+    limits = limits or Limits()
+    if worker is None:
+        with ParseWorker(limits.parse_timeout) as own:
+            return load_document(path, rel, limits, own)
     if path.suffix == ".md":
-        text = _read_text(path, rel)
+        text = _read_text(path, rel, limits, "Markdown")
         meta, body, _ = split_front_matter(text, rel)
     else:
         sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
         if not sidecar.exists():
             raise CorpusError([Problem(rel, 1, f"missing metadata sidecar {sidecar.name}")])
         side_rel = rel + SIDECAR_SUFFIX
-        data, node = parse_yaml(_read_text(sidecar, side_rel), side_rel)
+        data, node = parse_yaml(_read_text(sidecar, side_rel, limits, "YAML"), side_rel)
         meta = validate(DocumentMeta, data, node, side_rel).model_dump(mode="json")
         if path.suffix == ".pdf":
-            body = _read_pdf(path, rel)
+            body = _read_pdf(path, rel, limits, worker)
         elif path.suffix == ".html":
-            body = _read_html(path)
+            body = _read_html(path, rel, limits, worker)
         else:
-            body = _read_text(path, rel)
+            body = _read_text(path, rel, limits)
     if not body.strip():
         raise CorpusError([Problem(rel, 1, "document has no text")])
+    if len(body) > limits.max_document_chars:
+        message = (
+            f"document has {len(body):,} characters of text, at most "
+            f"{limits.max_document_chars:,} (ASSISTANT_MAX_DOCUMENT_CHARS); split it"
+        )
+        raise CorpusError([Problem(rel, 1, message)])
     headings = {heading for heading, _ in markdown_sections(body)}
     for missing in set(meta["gap_sections"]) - headings:
         raise CorpusError([Problem(rel, 1, f"gap_sections: no heading {missing!r} in the text")])
@@ -142,11 +150,9 @@ def load_document(path: Path, rel: str) -> SourceDocument:
     )
 
 
-def _read_text(path: Path, rel: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError([Problem(rel, 1, f"not UTF-8 text: {exc.reason}")]) from None
+def _read_text(path: Path, rel: str, limits: Limits, what: str = "text") -> str:
+    """Markdown, text or YAML: bounded in size, strict UTF-8, no binary characters."""
+    return decode_text(read_bytes(path, rel, limits), rel, what)
 
 
 def route_lines(profile: PartnerProfile, lang: str) -> list[str]:
@@ -252,8 +258,10 @@ def _collect(problems: list[Problem], fn: Callable[..., Any], *args: Any) -> Any
         return None
 
 
-def _load_yaml_model(path: Path, rel: str, model: Any) -> tuple[Any, yaml.Node | None]:
-    data, node = parse_yaml(_read_text(path, rel), rel)
+def _load_yaml_model(
+    path: Path, rel: str, model: Any, limits: Limits
+) -> tuple[Any, yaml.Node | None]:
+    data, node = parse_yaml(_read_text(path, rel, limits, "YAML"), rel)
     return validate(model, data, node, rel), node
 
 
@@ -279,12 +287,12 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
 
 
-def _load_partners(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
+def _load_partners(root: Path, corpus: Corpus, problems: list[Problem], limits: Limits) -> None:
     topic_names = {t.id: t for t in corpus.topics.topics} if corpus.topics else {}
     nodes: dict[str, tuple[str, yaml.Node | None]] = {}
     for path in _files(root / "partners", "*.yaml"):
         rel = path.relative_to(root).as_posix()
-        loaded = _collect(problems, _load_yaml_model, path, rel, PartnerProfile)
+        loaded = _collect(problems, _load_yaml_model, path, rel, PartnerProfile, limits)
         if not loaded:
             continue
         profile, node = loaded
@@ -305,10 +313,10 @@ def _load_partners(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
             problems.append(Problem(rel, line_of(node, ["parent"]), message))
 
 
-def _load_faq(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
+def _load_faq(root: Path, corpus: Corpus, problems: list[Problem], limits: Limits) -> None:
     for path in _files(root / "faq", "*.yaml"):
         rel = path.relative_to(root).as_posix()
-        loaded = _collect(problems, _load_yaml_model, path, rel, FaqFile)
+        loaded = _collect(problems, _load_yaml_model, path, rel, FaqFile, limits)
         if not loaded:
             continue
         faq_file, node = loaded
@@ -321,31 +329,52 @@ def _load_faq(root: Path, corpus: Corpus, problems: list[Problem]) -> None:
             corpus.documents.extend(faq_documents(entry, rel))
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Load and validate the whole corpus; raise ``CorpusError`` listing every problem found."""
+def document_chunk_sources(docs: list[SourceDocument], limits: Limits) -> list[str]:
+    """The ``source`` of every chunk ``docs`` become when chunked as ``limits`` say."""
+    from index.chunking import chunk_document  # chunking imports this module
+
+    sources: list[str] = []
+    for doc in docs:
+        if doc.kind in ("partner", "faq"):  # these stay whole: one chunk each
+            sources.append(doc.source)
+        else:
+            chunks = chunk_document(doc, limits.chunk_chars, limits.chunk_overlap)
+            sources.extend(c.metadata["source"] for c in chunks)
+    return sources
+
+
+def load_corpus(root: Path, limits: Limits | None = None) -> Corpus:
+    """Load and validate the whole corpus; raise ``CorpusError`` listing every problem found.
+
+    ``limits`` bound every file (default: the settings' defaults).
+    """
+    limits = limits or Limits()
     if not root.is_dir():
         raise CorpusError([Problem(str(root), 1, "corpus directory does not exist")])
     problems: list[Problem] = []
     corpus = Corpus(documents=[])
     if (root / "topics.yaml").exists():
         loaded = _collect(
-            problems, _load_yaml_model, root / "topics.yaml", "topics.yaml", TopicsFile
+            problems, _load_yaml_model, root / "topics.yaml", "topics.yaml", TopicsFile, limits
         )
         corpus.topics = loaded[0] if loaded else None
         if loaded:
             problems.extend(vocabulary_problems(*loaded))
     if (root / "contact.yaml").exists():
         loaded = _collect(
-            problems, _load_yaml_model, root / "contact.yaml", "contact.yaml", ContactFile
+            problems, _load_yaml_model, root / "contact.yaml", "contact.yaml", ContactFile, limits
         )
         corpus.contact = loaded[0] if loaded else None
-    for path in _files(root / "documents", "**/*"):
-        if path.suffix in DOCUMENT_SUFFIXES:
-            doc = _collect(problems, load_document, path, path.relative_to(root).as_posix())
-            if doc:
-                corpus.documents.append(doc)
-    _load_partners(root, corpus, problems)
-    _load_faq(root, corpus, problems)
+    with ParseWorker(limits.parse_timeout) as worker:  # one per load, for PDF and HTML
+        for path in _files(root / "documents", "**/*"):
+            if path.suffix in DOCUMENT_SUFFIXES:
+                rel = path.relative_to(root).as_posix()
+                doc = _collect(problems, load_document, path, rel, limits, worker)
+                if doc:
+                    corpus.documents.append(doc)
+    _load_partners(root, corpus, problems, limits)
+    _load_faq(root, corpus, problems, limits)
+    problems.extend(chunk_problems(document_chunk_sources(corpus.documents, limits), limits))
     if problems:
         raise CorpusError(problems)
     if not corpus.documents:
