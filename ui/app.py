@@ -4,10 +4,17 @@ Callbacks are thin: each calls one ``Assistant`` method and formats its result.
 
 Besides the page, the app exposes ``/ask`` for ``gradio_client``: it returns the same JSON
 object as ``assistant ask --json``.
+
+Nothing a reader or an API client sees carries the text of an unexpected exception: the
+``QuestionError`` messages are ours and shown; anything else is logged with its traceback
+and the reader gets ``SOMETHING_WRONG``. Chat messages are escaped Markdown
+(``ui.format``): what the corpus, a model or a partner card's question contains is shown as
+text, never as an image, a link or HTML.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +25,17 @@ from api.requests import ask_json, partners_json
 from assistant.models import QuestionError
 from assistant.pipeline import Assistant
 from assistant.retrieve.retriever import FILTER_KINDS, build_filter
-from ui.format import mode_line, render_answer
+from ui.format import (
+    SOMETHING_WRONG,
+    escape_markdown,
+    mode_line,
+    render_answer,
+    unescape_markdown,
+)
 from ui.partners import partners_tab
 from ui.staff import staff_tab
+
+log = logging.getLogger(__name__)
 
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
 THANKS = "Danke für die Rückmeldung! / Thanks for the feedback!"
@@ -33,13 +48,38 @@ EXAMPLES = [
 
 
 def message_text(message: dict[str, Any]) -> str:
-    """Text of a chat message, whether Gradio gives a string or a list of content parts."""
+    """Text of a chat message, whether Gradio gives a string or a list of content parts.
+
+    The chat shows a question escaped (``user_message``); this is the question as asked.
+    """
     content = message.get("content")
-    if isinstance(content, str):
-        return content
     if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return ""
+        content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return unescape_markdown(content) if isinstance(content, str) else ""
+
+
+def user_message(question: str) -> dict[str, str]:
+    """A question as a chat message, shown as text.
+
+    A partner card's question holds corpus text (a name with Markdown in it), so a question is
+    escaped like an answer.
+    """
+    return {"role": "user", "content": escape_markdown(question)}
+
+
+def chat_display(**options: Any) -> gr.Chatbot:
+    """The chat's message list, rendering only what ``ui.format`` escaped.
+
+    Markdown (for bold headings, lists, quotes and the citations' links), sanitised HTML, no
+    LaTeX and no custom tags.
+    """
+    return gr.Chatbot(
+        render_markdown=True,
+        sanitize_html=True,
+        latex_delimiters=[],
+        allow_tags=False,
+        **options,
+    )
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
@@ -57,7 +97,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         ``kind``, ``topic`` and ``language`` filter the sources. Returns answer, citations,
         mode, abstained and lang (the ``ask --json`` contract).
         """
-        return ask_json(assistant, question, history, kind, topic, language)
+        try:
+            return ask_json(assistant, question, history, kind, topic, language)
+        except Exception:
+            log.exception("/ask failed")
+            return {"error": SOMETHING_WRONG}
 
     def partners(
         query: str = "",
@@ -72,7 +116,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         topic id of the vocabulary, ``founding`` keeps founding partners only, ``lang`` ("de"
         or "en") is the language of labels and descriptions. Returns ``{"partners": [...]}``.
         """
-        return partners_json(assistant, query, kind, topic, founding, lang)
+        try:
+            return partners_json(assistant, query, kind, topic, founding, lang)
+        except Exception:
+            log.exception("/partners failed")
+            return {"error": SOMETHING_WRONG}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}")
@@ -122,20 +170,28 @@ def chat_tab(assistant: Assistant) -> ChatWiring:
         language: str,
         rated: dict[int, int],
     ) -> Iterator[tuple[Any, str, str, dict[int, int]]]:
-        asked = [message_text(m) for m in history if m.get("role") == "user"]
-        where = build_filter(kind or None, topic or None, language or None)
         shown, answer = history, None
         try:
+            asked = [message_text(m) for m in history if m.get("role") == "user"]
+            where = build_filter(kind or None, topic or None, language or None)
             for answer in assistant.ask_stream(message, asked, where):
                 shown = history + [
-                    {"role": "user", "content": message},
+                    user_message(message),
                     {"role": "assistant", "content": render_answer(answer)},
                 ]
                 yield shown, "", "", rated
         except QuestionError as exc:
-            yield history, message, f"⚠️ {exc}", rated
+            yield history, message, f"⚠️ {escape_markdown(str(exc))}", rated
             return
-        question_id = assistant.record(message, answer) if answer else None
+        except Exception:
+            log.exception("the chat could not answer")
+            yield history, message, f"⚠️ {SOMETHING_WRONG}", rated
+            return
+        try:
+            question_id = assistant.record(message, answer) if answer else None
+        except Exception:  # the reader keeps the answer; it just cannot be rated
+            log.exception("the answer could not be recorded")
+            question_id = None
         if question_id is not None:  # chat message index -> the recorded answer a thumb rates
             yield shown, "", "", {**rated, len(shown) - 1: question_id}
 
@@ -144,13 +200,19 @@ def chat_tab(assistant: Assistant) -> ChatWiring:
         question_id = rated.get(int(index))
         if question_id is None or not isinstance(feedback.liked, bool):
             return ""
-        assistant.rate(question_id, feedback.liked)
+        try:
+            assistant.rate(question_id, feedback.liked)
+        except Exception:
+            log.exception("the rating could not be recorded")
+            return f"⚠️ {SOMETHING_WRONG}"
         return THANKS
 
     with gr.Tab("Chat", id="chat-tab"):
         gr.Markdown(mode_line(assistant.mode, assistant.model_name), elem_id="mode-line")
         # no "share" button: it has an empty accessible name (axe-core, WCAG 2.1 button-name)
-        chatbot = gr.Chatbot(elem_id="chat", height=520, label="Chat", buttons=["copy", "copy_all"])
+        chatbot = chat_display(
+            elem_id="chat", height=520, label="Chat", buttons=["copy", "copy_all"]
+        )
         status = gr.Markdown(elem_id="status")
         rated = gr.State({})  # chat message index -> recorded answer id
         with gr.Row():
@@ -192,4 +254,3 @@ def chat_tab(assistant: Assistant) -> ChatWiring:
             trigger(respond, inputs, outputs, api_visibility="private")
         chatbot.like(rate, [rated], [status], api_visibility="private")
     return ChatWiring(box, respond, inputs, outputs)
-

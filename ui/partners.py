@@ -1,13 +1,15 @@
 """The partner directory tab: every profile as a card, filters, search, "ask in the chat".
 
-Cards are built as HTML from escaped profile text and ``http(s)`` links only, so nothing a
-profile contains can run or load in the reader's browser. The search is the directory's own
-(``assistant.partners.directory``), the same the ``/partners`` API and the chat's list
-answers use.
+Cards are built as HTML from escaped profile text and ``http(s)`` links only
+(``ui.format.safe_url``), no images, so nothing a profile contains can run or load in the
+reader's browser. The search is the directory's own (``assistant.partners.directory``), the
+same the ``/partners`` API and the chat's list answers use.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -18,6 +20,9 @@ from assistant.models import Lang
 from assistant.partners.directory import Directory
 from assistant.partners.vocabulary import KINDS
 from assistant.pipeline import Assistant
+from ui.format import SOMETHING_WRONG, safe_url
+
+log = logging.getLogger(__name__)
 
 ALL = "alle / all"
 LANGUAGES = [("Deutsch", "de"), ("English", "en")]
@@ -57,11 +62,18 @@ def _link(url: str | None, label: str | None = None) -> str:
     if not url:
         return ""
     text = escape(label or url)
-    if not url.startswith(("https://", "http://")):
+    target = safe_url(url)
+    if target is None:
         return text
     return (
-        f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer" target="_blank">{text}</a>'
+        f'<a href="{escape(target, quote=True)}" rel="noopener noreferrer" '
+        f'target="_blank">{text}</a>'
     )
+
+
+def _element_id(card_id: str) -> str:
+    """A card id as part of an element id: letters, digits, ``-`` and ``_`` only."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", card_id)
 
 
 def card_summary(card: dict[str, Any], lang: Lang) -> str:
@@ -144,20 +156,26 @@ def partners_tab(assistant: Assistant, ask_in_chat: Callable[[str], Any]) -> Non
 
         @gr.render(inputs=[query, kind, topic, founding, lang])
         def cards(query: str, kind: str, topic: str, founding: bool, lang: Lang) -> None:
-            found = find_cards(directory, query, kind, topic, founding, lang)
             t = TEXT[lang]
+            try:
+                found = find_cards(directory, query, kind, topic, founding, lang)
+            except Exception:
+                log.exception("the partner search failed")
+                gr.Markdown(f"⚠️ {SOMETHING_WRONG}", elem_id="partner-count")
+                return
             gr.Markdown(
                 t["count"].format(n=len(found)) if found else t["none"], elem_id="partner-count"
             )
             for card in found:
                 with gr.Group(elem_classes=["partner-card"]):
-                    gr.HTML(card_summary(card, lang), elem_id=f"card-{card['id']}")
-                    with gr.Accordion(t["details"], open=False, elem_id=f"details-{card['id']}"):
+                    key = _element_id(card["id"])
+                    gr.HTML(card_summary(card, lang), elem_id=f"card-{key}")
+                    with gr.Accordion(t["details"], open=False, elem_id=f"details-{key}"):
                         gr.HTML(card_details(card, lang))
                     button = gr.Button(
                         f"{t['ask']}: {card['short_name'] or card['name']}",
                         size="sm",
-                        elem_id=f"ask-{card['id']}",
+                        elem_id=f"ask-{key}",
                     )
                     question = t["question"].format(name=card["name"])
                     ask_in_chat(question)(button)
