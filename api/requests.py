@@ -42,6 +42,13 @@ def ask_json(
     language: str | None = None,
 ) -> dict[str, Any]:
     """Answer one question and record it for staff: the ``ask --json`` object, or ``error``."""
+    if not isinstance(question, str):
+        return {"error": "question: a text / eine Frage als Text"}
+    if history is not None and not isinstance(history, list):
+        return {"error": "history: a list of earlier questions"}
+    for name, value in (("kind", kind), ("topic", topic), ("language", language)):
+        if value is not None and not isinstance(value, str):
+            return {"error": f"{name}: a text"}
     problem = filter_problem(assistant, kind, topic, language)
     if problem:
         return {"error": problem}

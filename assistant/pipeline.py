@@ -31,15 +31,20 @@ from assistant.retrieve.hit import Hit
 from assistant.retrieve.rerank import LlmReranker
 from assistant.retrieve.retriever import Retriever, filter_topics
 from assistant.settings import Settings
+from assistant.staff_accounts import StaffAccounts
 from assistant.text import fold
-from index.editing import apply_change, document_files, editable_files
+from index.editing import change_corpus, document_files, editable_files
 from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
+from index.limits import Limits, chunk_problems
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
 
 
 class Assistant:
     """Answers questions from the indexed corpus and keeps that index current."""
+
+    # staff accounts and the audit log of corpus changes (set by ``assistant.wiring``)
+    staff: StaffAccounts | None = None
 
     def __init__(
         self,
@@ -273,8 +278,12 @@ class Assistant:
         return condense(question, history, self.names)
 
     def index(self, corpus_dir: Path | None = None) -> IndexReport:
-        """Validate and (re-)index a corpus; invalid corpora leave the index untouched."""
-        return self.index_documents(load_corpus(corpus_dir or self.settings.corpus_dir))
+        """Validate and (re-)index a corpus; invalid corpora leave the index untouched.
+
+        Every file is bounded by the limits of the settings (``index.limits``).
+        """
+        limits = Limits.from_settings(self.settings)
+        return self.index_documents(load_corpus(corpus_dir or self.settings.corpus_dir, limits))
 
     def index_documents(self, corpus: Corpus) -> IndexReport:
         """Make the index mirror ``corpus`` and take its contact route (``assistant eval`` too).
@@ -284,6 +293,11 @@ class Assistant:
         """
         started = time.perf_counter()
         chunks = chunk_corpus(corpus, self.settings.chunk_chars, self.settings.chunk_overlap)
+        # load_corpus counted them too; a corpus built otherwise (eval passages) is checked here
+        limits = Limits.from_settings(self.settings)
+        too_many = chunk_problems((c.metadata["source"] for c in chunks), limits)
+        if too_many:
+            raise CorpusError(too_many)
         has_sentences = getattr(self.retriever, "refresh", None) is not None
         embed_ahead(self.collection, chunks, self.embeddings, sentences=has_sentences)
         with self._lock:
@@ -319,25 +333,49 @@ class Assistant:
             {k[len("topic_") :] for m in metas for k in m if k.startswith("topic_")}
         )
 
-    def add_document(self, filename: str, data: bytes, meta: dict[str, Any]) -> IndexReport:
+    def add_document(
+        self, filename: str, data: bytes, meta: dict[str, Any], who: str = "(unknown)"
+    ) -> IndexReport:
         """Add an uploaded document (title, language, source in ``meta``) and index it.
 
         The whole corpus is validated with the new file first: a broken PDF or missing
-        metadata raises ``CorpusError`` and nothing is written or indexed.
+        metadata raises ``CorpusError`` and nothing is written or indexed. If indexing fails,
+        the file is removed again (``index.editing.change_corpus``). ``who`` is audited.
         """
-        apply_change(self.settings.corpus_dir, document_files(filename, data, meta))
-        return self.index()
+        files = document_files(filename, data, meta)
+        with self._lock:  # one change at a time: undoing one must not undo another
+            return change_corpus(
+                self.settings.corpus_dir,
+                files,
+                self.index,
+                limits=Limits.from_settings(self.settings),
+                who=who,
+                action="add",
+                journal=self.staff,
+            )
 
     def corpus_file(self, rel: str) -> str:
         """The text of an editable corpus file (FAQ file or partner profile)."""
         self._check_editable(rel)
         return (self.settings.corpus_dir / rel).read_text(encoding="utf-8")
 
-    def save_corpus_file(self, rel: str, text: str) -> IndexReport:
-        """Replace an editable corpus file and re-index, only if the corpus stays valid."""
+    def save_corpus_file(self, rel: str, text: str, who: str = "(unknown)") -> IndexReport:
+        """Replace an editable corpus file and re-index, only if the corpus stays valid.
+
+        If indexing fails, the old bytes are put back; ``who`` is audited.
+        """
         self._check_editable(rel)
-        apply_change(self.settings.corpus_dir, {rel: text.encode("utf-8")}, replace=True)
-        return self.index()
+        with self._lock:
+            return change_corpus(
+                self.settings.corpus_dir,
+                {rel: text.encode("utf-8")},
+                self.index,
+                replace=True,
+                limits=Limits.from_settings(self.settings),
+                who=who,
+                action="edit",
+                journal=self.staff,
+            )
 
     def _check_editable(self, rel: str) -> None:
         if rel not in editable_files(self.settings.corpus_dir):

@@ -108,6 +108,7 @@ def test_llm_answer_streams_into_the_chat(
         page = browser.new_page()
         page.goto(url)
         page.get_by_text("LLM").first.wait_for(timeout=30_000)
+        page.locator("#chat").wait_for(timeout=30_000)  # rendered after the mode line
         page.evaluate(RECORD_CHAT)
         question = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
         page.locator("#question textarea").fill(question)
@@ -159,6 +160,7 @@ def test_staff_see_feedback_and_add_a_document(
         ask(missing, "Keine Antwort aus der Wissensbasis")  # with the reason, whichever it is
 
         page.get_by_role("tab", name="Redaktion / Staff").click()
+        page.locator("#staff-name textarea").fill("staff")  # the account of the bootstrap password
         page.locator("#staff-password input").fill("falsch")
         page.locator("#staff-login").click()
         page.get_by_text("Falsches Passwort").wait_for(timeout=30_000)
@@ -282,6 +284,7 @@ def test_every_tab_meets_wcag_21_aa_on_desk_and_phone(
             page.locator("#details-rwth-aachen").get_by_text("Details").click()
             check("partner directory, a card open")
             page.get_by_role("tab", name="Redaktion / Staff").click()
+            page.locator("#staff-name textarea").fill("staff")
             page.locator("#staff-password input").fill("geheim")
             page.locator("#staff-login").click()
             page.locator("#staff-unanswered").wait_for(timeout=30_000)

