@@ -288,8 +288,9 @@ class Assistant:
     def index_documents(self, corpus: Corpus) -> IndexReport:
         """Make the index mirror ``corpus`` and take its contact route (``assistant eval`` too).
 
-        New text is embedded first, without the lock, so questions asked meanwhile wait only
-        for writing Chroma and rebuilding the in-memory indexes from cached vectors.
+        New text is embedded first, then written and the derived indexes rebuilt under the
+        indexing lock (one run at a time); questions meanwhile are answered from the previous
+        indexes and never wait (``Assistant.retrieve``).
         """
         started = time.perf_counter()
         chunks = chunk_corpus(corpus, self.settings.chunk_chars, self.settings.chunk_overlap)
