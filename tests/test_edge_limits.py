@@ -121,7 +121,7 @@ def test_whitespace_padding_is_not_stored(real_data_dir: Path) -> None:
     question_id = assistant.record(question, answer)
     assert question_id is not None
     log = FeedbackLog(real_data_dir / "feedback.sqlite")
-    stored = [r["question"] for r in log.unanswered() if "Nirgendwo" in r["question"]]
+    stored = [r["question"] for r in log.unanswered() if "Stadt Nirgendwo" in r["question"]]
     assert stored == ["Wer leitet das KI-Center der Stadt Nirgendwo?"]
 
 

@@ -37,6 +37,7 @@ from ui.staff import staff_tab
 
 log = logging.getLogger(__name__)
 
+UPLOAD_CACHE = (3600, 3600)  # Gradio: sweep every hour, delete files older than an hour
 TITLE = "AI Alliance Aachen – Assistent / Assistant"
 THANKS = "Danke für die Rückmeldung! / Thanks for the feedback!"
 EXAMPLES = [
@@ -122,7 +123,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             log.exception("/partners failed")
             return {"error": SOMETHING_WRONG}
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # uploaded files stay in Gradio's cache, fetchable by URL: swept hourly, kept at most an hour
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=UPLOAD_CACHE) as demo:
         gr.Markdown(f"# {TITLE}")
         with gr.Tabs(elem_id="tabs") as tabs:
             chat = chat_tab(assistant)
