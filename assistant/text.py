@@ -19,7 +19,6 @@ _ABBREVIATION = re.compile(
     r"|\bu\. a\.|\bz\. B\.|\bo\. ä\.|\bu\. ä\.|\bi\. d\. R\.)$"
 )
 _LIST_ITEM = re.compile(r"\n+[ \t]*(?:[-*+]|\d+\.)[ \t]+")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -137,17 +136,3 @@ def answer_sentences(text: str, kind: str, known_gap: bool = False) -> list[str]
     """Sentences of a chunk that may be quoted in an answer (the same at index and ask time)."""
     return [s for s in split_sentences(body_of(text, kind, known_gap)) if len(s) >= 15]
 
-
-def markdown_sections(body: str) -> list[tuple[str, str]]:
-    """Return (heading, text) pairs; text before the first heading has an empty heading."""
-    sections: list[tuple[str, str]] = []
-    matches = list(_HEADING.finditer(body))
-    first = body[: matches[0].start()] if matches else body
-    if first.strip():
-        sections.append(("", first.strip()))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        text = body[match.end() : end].strip()
-        if text:
-            sections.append((match.group(2).strip(), text))
-    return sections
