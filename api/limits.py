@@ -176,7 +176,15 @@ def _content_length(scope: Scope) -> int | None:
 async def _refuse(
     send: Send, status: int, message: str, headers: dict[str, str] | None = None
 ) -> None:
-    body: dict[str, Any] = {"error": {"message": message, "type": "invalid_request_error"}}
+    await send_error(
+        send, status, {"error": {"message": message, "type": "invalid_request_error"}}, headers
+    )
+
+
+async def send_error(
+    send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
+    """Answer a request from ASGI middleware with a JSON error ``body``."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     raw = [
         (b"content-type", b"application/json; charset=utf-8"),

@@ -15,11 +15,9 @@ refused with 403 before it reaches the assistant (CORS alone only stops the brow
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import gradio as gr
 import uvicorn
@@ -29,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import bearer_ok, error_body
 from api.headers import SecurityHeaders
-from api.limits import EdgeLimits, RateLimiter
+from api.limits import EdgeLimits, RateLimiter, send_error
 from api.mcp_tools import build_mcp, mcp_app
 from api.openai_compat import openai_router
 from api.widget import widget_router
@@ -116,19 +114,13 @@ class OriginGuard:
             if scope["method"] == "OPTIONS":  # CORSMiddleware answers preflights (400)
                 await self.app(scope, receive, send)
                 return
-            await _json(send, 403, error_body(f"origin {origin} is not allowed", "origin"))
+            await send_error(send, 403, error_body(f"origin {origin} is not allowed", "origin"))
             return
         if path.startswith("/mcp") and not bearer_ok(headers.get("authorization"), self.tokens):
-            await _json(send, 401, error_body("missing or invalid API key", "invalid_api_key"))
+            body = error_body("missing or invalid API key", "invalid_api_key")
+            await send_error(send, 401, body)
             return
         await self.app(scope, receive, send)
-
-
-async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
-    data = json.dumps(body).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
 
 
 def serve(assistant: Assistant, host: str, port: int) -> None:
