@@ -98,6 +98,18 @@ class Settings(BaseSettings):
     feedback: bool = Field(
         True, description="Store asked questions, answers and ratings for staff (locally)."
     )
+    feedback_retention_days: int = Field(
+        180, ge=1, le=36500, description="Days asked questions and ratings are kept (pruned daily)."
+    )
+    stale_after_months: int = Field(
+        12, ge=1, le=120, description="Partner profiles not verified for this long are stale."
+    )
+    stale_warn_days: int = Field(
+        30, ge=0, le=3650, description="FAQ entries this close to valid_until are listed as stale."
+    )
+    faq_valid_months: int = Field(
+        12, ge=1, le=120, description="How far 'mark verified' moves a FAQ entry's valid_until."
+    )
     staff_password: SecretStr | None = Field(
         None, description="Opens the staff tab of the chat page; unset = no staff tab."
     )
