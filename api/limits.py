@@ -135,21 +135,37 @@ class EdgeLimits:
                 self.in_flight -= 1
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Run the app, stopping its body at ``limit`` bytes with a 413.
+
+        Frameworks catch the exception a reader raises and answer for themselves (FastAPI
+        and Gradio said 400 "error parsing the body"), so once the body has gone over, the
+        app's own response is replaced by the 413 rather than passed on.
+        """
         received = 0
         started = False
+        too_large = False
+        replaced = False  # the app's answer is being dropped for our 413
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = True
                     raise BodyTooLarge
             return message
 
         async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal started, replaced
+            if replaced:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+                if too_large:
+                    replaced = True
+                    await _refuse(send, 413, TOO_LARGE)
+                    return
             await send(message)
 
         try:

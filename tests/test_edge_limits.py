@@ -95,12 +95,12 @@ def test_oversized_bodies_get_413(small_bodies_app: str) -> None:
             yield b" " * 1000
         yield b'"}'
 
-    streamed = httpx.post(
-        f"{url}/v1/chat/completions",
-        content=chunks(),
-        headers={"content-type": "application/json"},
-    )
-    assert streamed.status_code == 413
+    for door in ("/v1/chat/completions", "/widget/ask", "/gradio_api/call/ask"):
+        streamed = httpx.post(
+            f"{url}{door}", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413, door
+        assert "too large" in streamed.json()["error"]["message"]
     upload = httpx.post(
         f"{url}/gradio_api/upload",
         files={"files": ("big.md", b"x" * 1_500_000, "text/markdown")},
