@@ -148,7 +148,11 @@ def build_assistant(
     extractive = ExtractiveAnswerer(Routes(load_route(settings.corpus_dir)))
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
-    feedback = FeedbackLog(settings.feedback_path) if settings.feedback else None
+    feedback = (
+        FeedbackLog(settings.feedback_path, settings.feedback_retention_days)
+        if settings.feedback
+        else None
+    )
     assistant = Assistant(
         settings,
         embeddings,
