@@ -10,6 +10,8 @@ session, and a replica behind a load balancer can answer any call.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -19,6 +21,9 @@ from starlette.applications import Starlette
 
 from api.requests import ask_json, partners_json
 from assistant.pipeline import Assistant
+from ui.format import SOMETHING_WRONG
+
+log = logging.getLogger(__name__)
 
 INSTRUCTIONS = (
     "Answers questions about the AI Alliance Aachen (its partners, how to join, whom to "
@@ -41,7 +46,7 @@ def build_mcp(assistant: Assistant) -> MCPServer:
         text then says where to ask) and ``reason`` for an abstention. ``earlier_questions``
         are the user's previous questions, for follow-ups such as "and who leads it?".
         """
-        return _checked(ask_json(assistant, question, earlier_questions))
+        return _checked(lambda: ask_json(assistant, question, earlier_questions))
 
     @server.tool()
     def find_partners(
@@ -54,13 +59,22 @@ def build_mcp(assistant: Assistant) -> MCPServer:
         is the language of the cards. Returns ``partners``: one card per matching profile
         with name, kind, topics, description, website, public contact routes and sources.
         """
-        return _checked(partners_json(assistant, topic, kind, "", founding_only, lang))
+        return _checked(lambda: partners_json(assistant, topic, kind, "", founding_only, lang))
 
     return server
 
 
-def _checked(result: dict[str, Any]) -> dict[str, Any]:
-    """The tool's result, or a tool error (``isError``) with the message for bad input."""
+def _checked(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The tool's result, or a tool error (``isError``) with the message for bad input.
+
+    The SDK would put an unexpected exception's own text into the tool error; here it goes
+    to the log and the client gets the chat's "something went wrong".
+    """
+    try:
+        result = call()
+    except Exception:
+        log.exception("MCP tool call failed")
+        raise ToolError(SOMETHING_WRONG) from None
     if "error" in result:
         raise ToolError(str(result["error"]))
     return result

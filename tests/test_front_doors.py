@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import httpx2
@@ -21,13 +21,15 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from api.auth import bearer_ok
+from api.mcp_tools import build_mcp
 from api.openai_compat import MODEL_ID, pieces
 from api.server import running
 from assistant.feedback import FeedbackLog
+from assistant.pipeline import Assistant
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS
-from ui.format import unescape_markdown
+from ui.format import SOMETHING_WRONG, unescape_markdown
 
 FOUNDING = "Wann wurde die AI Alliance Aachen gegründet?"
 OUT_OF_SCOPE = "What is a good recipe for lasagna?"
@@ -322,6 +324,27 @@ def test_mcp_needs_the_key_when_keys_are_set(locked_url: str) -> None:
 
 
 # --- every door, the same answer ---------------------------------------------------------
+
+
+def test_mcp_tool_failure_shows_no_exception_text(caplog: pytest.LogCaptureFixture) -> None:
+    """An unexpected failure inside a tool reaches the client as the chat's generic message;
+    the detail (here a path) stays in the server log."""
+
+    class Broken:
+        def __getattr__(self, name: str) -> Any:
+            raise RuntimeError("cannot open /srv/assistant/data/feedback.sqlite")
+
+    async def run() -> list[Any]:
+        async with Client(build_mcp(cast(Assistant, Broken()))) as mcp:
+            return [
+                await mcp.call_tool("ask_alliance", {"question": FOUNDING}),
+                await mcp.call_tool("find_partners", {"topic": "Robotik"}),
+            ]
+
+    for result in asyncio.run(run()):
+        text = result.content[0].text
+        assert result.is_error and SOMETHING_WRONG in text and "/srv" not in text
+    assert "/srv/assistant" in caplog.text
 
 
 @pytest.mark.parametrize(
