@@ -72,6 +72,22 @@ def test_unknown_topic_and_parent_are_reported(tmp_path: Path) -> None:
     assert "partners/p.yaml:4: parent: unknown partner 'nobody'" in text
 
 
+def test_yaml_alias_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Nine nested aliases (444 bytes, 387 million strings once expanded) are refused
+    before anything walks them; the message names the first alias's line."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    (tmp_path / "topics.yaml").write_text(
+        "topics:\n  - {id: robotics, de: Robotik, en: Robotics}\n"
+    )
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "bomb.yaml").write_text("\n".join([*lines, "entries: *a8", ""]))
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert "faq/bomb.yaml:2: YAML aliases (*name) are not allowed" in str(err.value)
+
+
 def test_gap_section_must_exist(tmp_path: Path) -> None:
     (tmp_path / "documents").mkdir()
     (tmp_path / "documents" / "d.md").write_text(
