@@ -66,7 +66,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, yaml.No
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 + line_offset
+                mark = event.start_mark
+                line = (mark.line + 1 if mark else 1) + line_offset
                 problem = "YAML aliases (*name) are not allowed in the corpus; write the value out"
                 raise CorpusError([Problem(path, line, problem)])
         node = yaml.compose(text, Loader=yaml.SafeLoader)
