@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         5, ge=1, le=100, description="Failed staff logins before the account is locked."
     )
     staff_lockout_minutes: float = Field(15.0, gt=0, le=10_000)
+    index_poll_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=3600,
+        description="How often a serving process checks whether another one changed the index "
+        "(replicas on one Chroma server); 0 = never.",
+    )
     chunk_chars: int = Field(900, ge=200, le=8000)
     chunk_overlap: int = Field(150, ge=0, le=2000)
 
