@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant.curation import faq_forms, insights, questions, stale, yaml_edit
+from assistant.curation import faq_forms, insights, partner_forms, questions, stale, yaml_edit
 from assistant.embeddings import CachedEmbeddings
 from assistant.pipeline import Assistant
 from assistant.wiring import build_assistant
@@ -205,3 +205,29 @@ def test_insights_count_sources_and_the_never_cited(assistant: Assistant) -> Non
     assert "documents/testnetz.md" not in figures.never_cited
     path = insights.export_csv(assistant)
     assert path is not None and "Kekse?" in path.read_text(encoding="utf-8-sig")
+
+
+def test_forms_opened_and_saved_unchanged_rewrite_nothing() -> None:
+    """Every bundled FAQ entry and profile, through its form and back: the same bytes."""
+    for rel, entry in faq_forms.entries(REAL_CORPUS):
+        text = (REAL_CORPUS / rel).read_text(encoding="utf-8")
+        assert faq_forms.edited_text(text, entry["id"], faq_forms.draft_of(rel, entry)) == text
+    for rel, profile in partner_forms.profiles(REAL_CORPUS):
+        text = (REAL_CORPUS / rel).read_text(encoding="utf-8")
+        assert partner_forms.edited_text(text, partner_forms.draft_of(rel, profile)) == text
+
+
+def test_a_profile_form_edit_changes_the_edited_fields_only(assistant: Assistant) -> None:
+    rel = "partners/beispiel-robotik.yaml"
+    before = assistant.corpus_file(rel)
+    draft = partner_forms.draft_of(rel, yaml.safe_load(before))
+    draft.topics = ["robotics", "hpc"]
+    draft.routes.append(["Presse", "Press office", "https://example.org/presse", ""])
+    draft.unknown = []
+    partner_forms.edit(assistant, draft, "anna")
+    after = assistant.corpus_file(rel)
+    assert "topics: [robotics, hpc]\n" in after
+    assert "  - label:\n      de: Presse\n      en: Press office\n" in after
+    assert "unknown" not in after and after.startswith("# FICTIONAL test partner")
+    stored = yaml.safe_load(after)
+    assert stored["contact_routes"][0] == yaml.safe_load(before)["contact_routes"][0]

@@ -171,7 +171,8 @@ def update_mapping(text: str, block: Span, old: dict[str, Any], new: dict[str, A
     for key, span in spans.items():
         value = new.get(key)
         if value is None or value == [] or value == "":
-            replacements.append((span.start, span.end, ""))
+            if old.get(key) not in (None, [], ""):  # an empty list written out stays
+                replacements.append((span.start, span.end, ""))
         elif _normal(value) != _normal(old.get(key)):
             rendered = render(key, value, span.col, _was_flow(lines, span))
             lead = lines[span.start][: span.col]
