@@ -3,13 +3,16 @@
 A PDF or an image saved as ``.md`` used to be decoded with replacement characters and indexed
 as garbage that later turned up in answers. Markdown, text and YAML must be valid UTF-8 without
 binary control characters; a PDF must start with ``%PDF-``; HTML must be text that looks like
-HTML. Each check raises ``CorpusError`` with a message staff can act on.
+HTML; a Word file must be a ZIP archive holding ``word/document.xml``, within size bounds on
+what it unpacks to. Each check raises ``CorpusError`` with a message staff can act on.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 
 from index.validation import CorpusError, Problem
 
@@ -39,6 +42,13 @@ _HTML_TAG = re.compile(
     r"header|nav|table|ul|ol|span|a|br)[\s>/]",
     re.IGNORECASE,
 )
+# What a Word file may unpack to. A .docx of 2,000,000 characters of text (the default
+# ASSISTANT_MAX_DOCUMENT_CHARS) written by python-docx has a word/document.xml of 2.15 MB (and
+# is read in 3.9 s, 2 cores); Word's own markup (runs, revision ids, spell-check marks) adds
+# several times that. Beyond these bounds the file is a ZIP bomb or far over the text limit.
+DOCX_MAX_DOCUMENT_XML = 64_000_000
+DOCX_MAX_UNPACKED = 256_000_000
+DOCX_MAX_MEMBERS = 5_000
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
@@ -115,6 +125,17 @@ def check_pdf(data: bytes, rel: str) -> None:
     raise CorpusError([Problem(rel, 1, f"not a PDF file{what}: it does not start with %PDF-")])
 
 
+def _known_codec(charset: str | None) -> str | None:
+    """The codec name of ``charset``; None when it is missing, unknown or UTF-16/32."""
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
 def html_encoding(data: bytes) -> str:
     """The charset an HTML file declares in a ``<meta>`` tag (UTF-8 when none or unknown)."""
     declared = _CHARSET.search(data[:HTML_SNIFF])
@@ -129,12 +150,15 @@ def html_encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def decode_html(data: bytes, rel: str) -> tuple[str, str]:
-    """HTML: text in its declared charset (else UTF-8) that looks like HTML; (text, codec)."""
+def decode_html(data: bytes, rel: str, charset: str | None = None) -> tuple[str, str]:
+    """HTML: text in its declared charset (else UTF-8) that looks like HTML; (text, codec).
+
+    ``charset``: what the server said (HTTP ``Content-Type``), which wins over the page's own.
+    """
     kind = binary_kind(data)
     if kind:
         raise CorpusError([Problem(rel, 1, f"this is {kind}, not HTML")])
-    encoding = html_encoding(data)
+    encoding = _known_codec(charset) or html_encoding(data)
     codec = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
         text = data.decode(codec)
@@ -150,3 +174,45 @@ def decode_html(data: bytes, rel: str) -> tuple[str, str]:
         message = "does not look like HTML (no <html>, <body>, <p> or similar tag at its start)"
         raise CorpusError([Problem(rel, 1, message)])
     return text, codec
+
+
+def check_docx(data: bytes, rel: str) -> None:
+    """A Word file: a ZIP archive with ``word/document.xml``, unpacking to a bounded size.
+
+    Checked here, before the worker parses it, because a ZIP states its members' sizes in its
+    directory (reading that is cheap) and python-docx would unpack everything it holds.
+    """
+    kind = binary_kind(data)
+    if kind == "an old Office file (.doc, .xls)":
+        message = (
+            "not a .docx file: this is an old Word file (.doc) or a password-protected one; "
+            "save it as .docx without a password"
+        )
+        raise CorpusError([Problem(rel, 1, message)])
+    if not data.startswith(b"PK\x03\x04"):
+        what = f" (this is {kind})" if kind else ""
+        message = f"not a Word file{what}: a .docx is a ZIP archive and this is not one"
+        raise CorpusError([Problem(rel, 1, message)])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        message = "not a Word file: the ZIP archive is damaged; save the document again"
+        raise CorpusError([Problem(rel, 1, message)]) from None
+    names = {member.filename: member for member in members}
+    if "word/document.xml" not in names:
+        message = "not a Word file: the ZIP archive holds no word/document.xml"
+        raise CorpusError([Problem(rel, 1, message)])
+    unpacked = sum(member.file_size for member in members)
+    if (
+        len(members) > DOCX_MAX_MEMBERS
+        or unpacked > DOCX_MAX_UNPACKED
+        or names["word/document.xml"].file_size > DOCX_MAX_DOCUMENT_XML
+    ):
+        message = (
+            f"Word file unpacks to {unpacked / 1_000_000:,.0f} MB in {len(members):,} parts, "
+            f"more than a document within the limits can (at most "
+            f"{DOCX_MAX_UNPACKED // 1_000_000} MB, {DOCX_MAX_DOCUMENT_XML // 1_000_000} MB of "
+            "text markup); split it"
+        )
+        raise CorpusError([Problem(rel, 1, message)])

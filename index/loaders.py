@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from index.content import check_pdf, decode_html, decode_text
+from index.content import check_docx, check_pdf, decode_html, decode_text
 from index.limits import Limits, chunk_problems
 from index.markdown import markdown_sections
-from index.parsing import ParseWorker, extract_text
+from index.parsing import Extracted, ParseWorker, extract, extract_text
 from index.schemas import (
     ContactFile,
     DocumentMeta,
@@ -30,7 +30,7 @@ from index.schemas import (
 )
 from index.validation import CorpusError, Problem, line_of, parse_yaml, validate
 
-DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf", ".html")
+DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf", ".html", ".docx")
 SIDECAR_SUFFIX = ".meta.yaml"
 
 
@@ -96,10 +96,28 @@ def _read_pdf(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
     return text
 
 
-def _read_html(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
+def _read_html(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> Extracted:
     data = read_bytes(path, rel, limits)
     _, codec = decode_html(data, rel)
-    return extract_text("html", path, rel, data, limits, worker, encoding=codec)
+    return extract("html", path, rel, data, limits, worker, encoding=codec)
+
+
+def _read_docx(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
+    data = read_bytes(path, rel, limits)
+    check_docx(data, rel)
+    return extract_text("docx", path, rel, data, limits, worker)
+
+
+def page_meta(sidecar: Any, page: Extracted) -> Any:
+    """The sidecar's metadata, with the page's own title and date where it gives none."""
+    if not isinstance(sidecar, dict):
+        return sidecar  # validation says what is wrong with it
+    filled = dict(sidecar)
+    if page.title and len(page.title) >= 3:
+        filled.setdefault("title", page.title)
+    if page.date:
+        filled.setdefault("date", page.date)
+    return filled
 
 
 def load_document(
@@ -119,12 +137,15 @@ def load_document(
             raise CorpusError([Problem(rel, 1, f"missing metadata sidecar {sidecar.name}")])
         side_rel = rel + SIDECAR_SUFFIX
         data, node = parse_yaml(_read_text(sidecar, side_rel, limits, "YAML"), side_rel)
+        if path.suffix == ".html":  # the page's title and date count, so it is read first
+            page = _read_html(path, rel, limits, worker)
+            data, body = page_meta(data, page), page.text
         meta = validate(DocumentMeta, data, node, side_rel).model_dump(mode="json")
         if path.suffix == ".pdf":
             body = _read_pdf(path, rel, limits, worker)
-        elif path.suffix == ".html":
-            body = _read_html(path, rel, limits, worker)
-        else:
+        elif path.suffix == ".docx":
+            body = _read_docx(path, rel, limits, worker)
+        elif path.suffix != ".html":
             body = _read_text(path, rel, limits)
     if not body.strip():
         raise CorpusError([Problem(rel, 1, "document has no text")])
@@ -365,7 +386,7 @@ def load_corpus(root: Path, limits: Limits | None = None) -> Corpus:
             problems, _load_yaml_model, root / "contact.yaml", "contact.yaml", ContactFile, limits
         )
         corpus.contact = loaded[0] if loaded else None
-    with ParseWorker(limits.parse_timeout) as worker:  # one per load, for PDF and HTML
+    with ParseWorker(limits.parse_timeout) as worker:  # one per load, for PDF, HTML and Word
         for path in _files(root / "documents", "**/*"):
             if path.suffix in DOCUMENT_SUFFIXES:
                 rel = path.relative_to(root).as_posix()

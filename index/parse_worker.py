@@ -1,14 +1,18 @@
-"""Extract the text of untrusted PDF and HTML files, in a process of its own.
+"""Extract the text of untrusted PDF, HTML and Word files, in a process of its own.
 
 Run as a script (``index/parsing.py`` starts it): one JSON request per line on stdin, one JSON
 reply per line on stdout. A hostile file (a PDF whose pages share one huge content stream, HTML
-that drives the parser quadratic) can only hold this process, which the parent kills after
-``ASSISTANT_PARSE_TIMEOUT``. Imports nothing but the standard library and pypdf, so it starts
-fast. Errors are replies with the exception class for the log, never a crash of the parent.
+that drives the parser quadratic, a Word file of nested tables) can only hold this process,
+which the parent kills after ``ASSISTANT_PARSE_TIMEOUT``. The parsers (pypdf, trafilatura,
+python-docx) are imported before the worker says it is ready, so the timeout counts parse time
+only (start-up measured at 0.5 s warm on 2 cores). The process has no network: its sockets are
+disabled before anything is imported, so no parser can fetch what a hostile page points to.
+Errors are replies with the exception class for the log, never a crash of the parent.
 
-Request: ``{"kind": "pdf" | "html", "path": ..., "encoding": ..., "max_pages": n,
-"max_chars": n}``. Reply: ``{"ok": true, "text": ..., "pages": n}`` or ``{"error":
-"pages" | "chars" | "encrypted" | "unreadable", ...}``.
+Request: ``{"kind": "pdf" | "html" | "docx", "path": ..., "encoding": ..., "url": ...,
+"max_pages": n, "max_chars": n}``. Reply: ``{"ok": true, "text": ..., "pages": n}`` (HTML:
+also ``"title"``, ``"date"``, ``"main"``) or ``{"error": "pages" | "chars" | "encrypted" |
+"unreadable", ...}``.
 """
 
 from __future__ import annotations
@@ -17,39 +21,10 @@ import contextlib
 import json
 import re
 import sys
-from html.parser import HTMLParser
 from typing import Any
 
 # control characters a broken font maps glyphs to; they would only be noise in the index
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SKIPPED_TAGS = ("script", "style")
-
-
-class _HtmlText(HTMLParser):
-    """The visible text of an HTML page, one paragraph per text node."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        self._skip += tag in _SKIPPED_TAGS
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag in _SKIPPED_TAGS and self._skip > 0
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
-            self.parts.append(data.strip())
-
-
-def html_text(page: str) -> str:
-    """The visible text of ``page``."""
-    parser = _HtmlText()
-    parser.feed(page)
-    parser.close()
-    return "\n\n".join(parser.parts)
 
 
 def _clean(text: str) -> str:
@@ -108,28 +83,71 @@ def pdf_text(path: str, max_pages: int, max_chars: int) -> dict[str, Any]:
     return {"ok": True, "text": "\n\n".join(parts), "pages": pages, "repeated": repeated}
 
 
+def html_reply(path: str, encoding: str, max_chars: int, url: str | None) -> dict[str, Any]:
+    """The main text of an HTML file with its title and date (``index.html_extract``)."""
+    from index.html_extract import page_text
+
+    with open(path, encoding=encoding) as page:
+        reply = page_text(page.read(), url)
+    text = _clean(reply["text"])
+    if len(text) > max_chars:
+        return {"error": "chars", "chars": len(text)}
+    title = _clean(reply["title"]).strip() if reply["title"] else None
+    return {"ok": True, "text": text, "title": title, "date": reply["date"], "main": reply["main"]}
+
+
+def docx_reply(path: str, max_chars: int) -> dict[str, Any]:
+    """The text of a Word file (``index.docx_text``)."""
+    from index.docx_text import docx_text
+
+    reply = docx_text(path, max_chars)
+    if reply.get("ok"):
+        reply["text"] = _clean(reply["text"])
+    return reply
+
+
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request; any exception (RecursionError too) becomes an ``unreadable`` reply."""
     try:
         if request["kind"] == "pdf":
             return pdf_text(request["path"], request["max_pages"], request["max_chars"])
-        with open(request["path"], encoding=request["encoding"]) as handle_:
-            text = _clean(html_text(handle_.read()))
-        if len(text) > request["max_chars"]:
-            return {"error": "chars", "chars": len(text)}
-        return {"ok": True, "text": text}
+        if request["kind"] == "docx":
+            return docx_reply(request["path"], request["max_chars"])
+        return html_reply(
+            request["path"], request["encoding"], request["max_chars"], request.get("url")
+        )
     except Exception as exc:  # noqa: BLE001  the parent logs the class, the client sees a message
         return {"error": "unreadable", "detail": f"{type(exc).__name__}: {str(exc)[:500]}"}
+
+
+def no_network() -> None:
+    """Make every connection attempt of this process fail (it only ever reads local files)."""
+    import socket
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("the parse worker has no network")
+
+    socket.socket.connect = refuse  # type: ignore[method-assign]
+    socket.socket.connect_ex = refuse  # type: ignore[method-assign]
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
 
 
 def main() -> None:
     """Serve requests until stdin closes."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the reply channel
-    # imported before "ready", so the timeout counts parse time only; if missing, a PDF
-    # request answers "unreadable" with the import error
+    no_network()
+    # imported before "ready", so the timeout counts parse time only; if one is missing, its
+    # requests answer "unreadable" with the import error
     with contextlib.suppress(ImportError):
         import pypdf  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import trafilatura  # noqa: F401
+
+        import index.html_extract  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import docx  # noqa: F401
     out.write(b'{"ready": true}\n')
     out.flush()
     for line in sys.stdin.buffer:

@@ -1,8 +1,9 @@
-"""Extract PDF and HTML text in a worker process with a timeout, and remember the results.
+"""Extract PDF, HTML and Word text in a worker process with a timeout, and remember the results.
 
-pypdf and Python's HTML parser run on files staff upload; a hostile one took minutes (a 23 KB
-PDF: 233 s; 800 KB of ``</`` in HTML: a minute) and held the server. Here they run in one
-worker process per corpus load (``parse_worker.py``), started on the first PDF or HTML file;
+pypdf, trafilatura (with Python's HTML parser as its fallback) and python-docx run on files
+staff upload; a hostile one took minutes (a 23 KB PDF: 233 s; 800 KB of ``</`` in HTML: a
+minute) and held the server. Here they run in one worker process per corpus load
+(``parse_worker.py``), started on the first PDF, HTML or Word file;
 a file that takes longer than ``ASSISTANT_PARSE_TIMEOUT`` gets its worker killed and a problem,
 and the next file gets a fresh worker. What went wrong inside the parser is logged; the
 problem staff see is a sentence.
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -36,7 +38,17 @@ START_TIMEOUT = 60.0  # seconds for the worker to start (Python and pypdf), not 
 CACHE_CHARS = 20_000_000  # extracted text kept in memory, at most
 CACHE_ENTRIES = 256
 _CACHED_ERRORS = ("pages", "chars", "encrypted", "unreadable")  # not timeouts: load may vary
-LABELS = {"pdf": "PDF", "html": "HTML"}
+LABELS = {"pdf": "PDF", "html": "HTML", "docx": "Word file"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The text of a file, and what the file says its title and date are (HTML pages)."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None  # ISO date, as the page gives it
+    main: bool = True  # False: an HTML page's main text was not found, all its text is here
 
 
 class WorkerUnavailable(RuntimeError):
@@ -184,19 +196,34 @@ def extract_text(
     worker: ParseWorker,
     encoding: str = "utf-8",
 ) -> str:
-    """The text of a PDF or HTML file (``data`` are its bytes, checked by ``index.content``).
+    """The text of a PDF, HTML or Word file (``data``: its bytes, checked by ``index.content``).
 
     Raises ``CorpusError`` naming the limit that was exceeded, or saying the file cannot be
     read; never the parser's own exception text.
     """
+    return extract(kind, path, rel, data, limits, worker, encoding).text
+
+
+def extract(
+    kind: str,
+    path: Path,
+    rel: str,
+    data: bytes,
+    limits: Limits,
+    worker: ParseWorker,
+    encoding: str = "utf-8",
+    url: str | None = None,
+) -> Extracted:
+    """``extract_text`` with the title and date an HTML page gives (``url``: where it is from)."""
     digest = hashlib.sha256(data).hexdigest()
-    key = (kind, digest, encoding, limits.max_pdf_pages, limits.max_document_chars)
+    key = (kind, digest, encoding, url, limits.max_pdf_pages, limits.max_document_chars)
     reply = _cached(key)
     if reply is None:
         request = {
             "kind": kind,
             "path": str(path),
             "encoding": encoding,
+            "url": url,
             "max_pages": limits.max_pdf_pages,
             "max_chars": limits.max_document_chars,
         }
@@ -212,7 +239,14 @@ def extract_text(
             log.info(
                 "%s: %d pages repeat earlier pages; their text is kept once", rel, reply["repeated"]
             )
-        return str(reply["text"])
+        if kind == "html" and not reply.get("main", True):
+            log.info("%s: no main text found; all visible text is indexed", rel)
+        return Extracted(
+            text=str(reply["text"]),
+            title=reply.get("title") or None,
+            date=reply.get("date") or None,
+            main=bool(reply.get("main", True)),
+        )
     raise CorpusError([Problem(rel, 1, _message(kind, rel, reply, limits))])
 
 
