@@ -47,8 +47,14 @@ def build_app(assistant: Assistant) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async with mcp.session_manager.run():
-            yield
+        stop = threading.Event()  # replicas: follow index changes other processes make
+        follower = threading.Thread(target=assistant.follow_index, args=(stop,), daemon=True)
+        follower.start()
+        try:
+            async with mcp.session_manager.run():
+                yield
+        finally:
+            stop.set()
 
     app = FastAPI(title="AI Alliance Aachen assistant", lifespan=lifespan, docs_url=None)
     app.include_router(openai_router(assistant))

@@ -6,6 +6,7 @@ logic (that is ``assistant.wiring``), only the order of the stages and input che
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ from index.indexer import IndexReport, chunk_corpus, embed_ahead, index_corpus
 from index.limits import Limits, chunk_problems
 from index.loaders import Corpus, load_corpus
 from index.validation import CorpusError, Problem
+from index.version import IndexVersion
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -45,6 +49,8 @@ class Assistant:
 
     # staff accounts and the audit log of corpus changes (set by ``assistant.wiring``)
     staff: StaffAccounts | None = None
+    # the index version in the store, shared by replicas (set by ``assistant.wiring``)
+    version: IndexVersion | None = None
 
     def __init__(
         self,
@@ -77,6 +83,7 @@ class Assistant:
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
+        self.seen_version = ""  # the index version the derived indexes were built from
 
     @property
     def model_name(self) -> str | None:
@@ -303,6 +310,8 @@ class Assistant:
         embed_ahead(self.collection, chunks, self.embeddings, sentences=has_sentences)
         with self._lock:
             report = index_corpus(corpus, chunks, self.collection, self.embeddings, started)
+            if self.version is not None and (report.added or report.removed):
+                self.version.bump()  # other replicas rebuild when they see it
             self.refresh()
         if corpus.contact:
             self.extractive.routes.fallback = corpus.contact.fallback.model_dump()
@@ -313,7 +322,27 @@ class Assistant:
         with self._lock:
             self._refresh()
 
+    def follow_index(self, stop: threading.Event) -> None:
+        """Until ``stop`` is set, follow index changes made by other processes.
+
+        Replicas on one Chroma server: when the recorded version differs from the one the
+        derived indexes were built from, they are rebuilt; checked every
+        ``index_poll_seconds``. A failed check is logged and tried again next time.
+        """
+        interval = self.settings.index_poll_seconds
+        if self.version is None or interval <= 0:
+            return
+        while not stop.wait(interval):
+            try:
+                if self.version.read() != self.seen_version:
+                    self.refresh()
+            except Exception:
+                log.exception("checking the index version failed")
+
     def _refresh(self) -> None:
+        if self.version is not None:
+            # read first: a change landing during the rebuild is picked up on the next check
+            self.seen_version = self.version.read()
         refresh = getattr(self.retriever, "refresh", None)
         if refresh:
             refresh()

@@ -34,6 +34,7 @@ from assistant.staff_accounts import StaffAccounts
 from index.schemas import ContactFile, TopicsFile
 from index.store import make_client, open_collection
 from index.validation import CorpusError, parse_yaml, validate
+from index.version import IndexVersion
 
 
 def build_embeddings(settings: Settings) -> CachedEmbeddings:
@@ -167,5 +168,6 @@ def build_assistant(
         feedback,
     )
     assistant.staff = StaffAccounts.from_settings(settings)  # the file is opened on first use
+    assistant.version = IndexVersion(client, settings.collection)
     assistant.refresh()
     return assistant

@@ -29,6 +29,7 @@ from assistant.pipeline import Assistant
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS
+from tests.servers import assistant_serve
 from ui.format import SOMETHING_WRONG, unescape_markdown
 
 FOUNDING = "Wann wurde die AI Alliance Aachen gegründet?"
@@ -370,41 +371,11 @@ def test_every_door_gives_the_same_answer(app_url: str, question: str) -> None:
 
 def test_assistant_serve_serves_every_door(real_data_dir: Path) -> None:
     """``assistant serve`` as a user starts it: the page, ``/v1`` and ``/mcp`` on one port."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    from tests.conftest import ROOT
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "assistant.cli", "--data-dir", str(real_data_dir)]
-    command += ["serve", "--no-index", "--port", str(port)]
-    env = {**os.environ, "ASSISTANT_FEEDBACK": "false"}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                if httpx.get(f"{url}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "assistant serve did not start"
-            time.sleep(0.5)
+    with assistant_serve(real_data_dir) as served:
+        url = served.url
         assert httpx.get(url, timeout=10).status_code == 200
         reply = client(url).chat.completions.create(model=MODEL_ID, messages=[user(FOUNDING)])
         assert "20. Mai 2025" in (reply.choices[0].message.content or "")
         _, tool = call_tools(url, [("ask_alliance", {"question": OUT_OF_SCOPE})])
         assert tool.structured_content["abstained"] is True
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-    assert f"serving on {url}" in output
+    assert f"serving on {url}" in served.output
