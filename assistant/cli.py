@@ -1,4 +1,4 @@
-"""The ``assistant`` command: index, ask, serve, eval, feedback, corpus check and staff.
+"""The ``assistant`` command: index, ask, serve, eval, feedback, corpus check/import-url, staff.
 
 Each subcommand builds the settings once, calls one function, prints its result. Exit codes:
 0 success, 1 a problem with the data (corpus errors, a rejected question), 2 configuration.
@@ -32,14 +32,51 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate the corpus and bring the index up to date."""
+    """Validate the corpus and bring the index up to date, with a progress bar."""
     if args.check:
         return cmd_check(args, settings)
+    from assistant.progress import ProgressBar
     from assistant.wiring import build_assistant
+    from index.indexer import reporting_progress
 
     assistant = build_assistant(settings)
-    report = assistant.index()
+    bar = ProgressBar(disable=True if args.no_progress else None)
+    try:
+        with reporting_progress(bar):
+            report = assistant.index()
+    finally:
+        bar.close()
     print(f"indexed {settings.corpus_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_import_url(args: argparse.Namespace, settings: Settings) -> int:
+    """Fetch a web page, store its main text as a corpus document and index it."""
+    import getpass
+
+    from assistant.wiring import build_assistant
+    from index.editing import IndexingFailed
+    from index.url_import import ImportRefused, import_url
+
+    assistant = build_assistant(settings)
+    try:
+        result = import_url(
+            assistant,
+            args.url,
+            f"{getpass.getuser()} (cli)",
+            name=args.name,
+            title=args.title,
+            language=args.language,
+            allow_private=args.allow_private,
+            timeout=args.timeout,
+        )
+    except ImportRefused as exc:
+        print(f"error: {exc.message}; nothing was written", file=sys.stderr)
+        return 1
+    except IndexingFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {result.summary()}")
     return 0
 
 
@@ -210,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="validate the corpus and update the index")
     p.add_argument("--corpus", help="corpus directory (default ./corpus)")
     p.add_argument("--check", action="store_true", help="only validate, write nothing")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("corpus", help="knowledge-base maintenance")
@@ -217,6 +255,21 @@ def build_parser() -> argparse.ArgumentParser:
     c = corpus_sub.add_parser("check", help="validate every corpus file")
     c.add_argument("--corpus", help="corpus directory (default ./corpus)")
     c.set_defaults(func=cmd_check)
+    c = corpus_sub.add_parser(
+        "import-url", help="fetch a web page, store its main text as a document, index it"
+    )
+    c.add_argument("url", help="http(s) address of the page")
+    c.add_argument("--name", help="file name in corpus/documents (default: from the URL)")
+    c.add_argument("--title", help="title (default: the page's own)")
+    c.add_argument("--language", choices=("de", "en"), help="(default: the page's, else guessed)")
+    c.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
+    c.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow local and private addresses (an intranet); refused by default",
+    )
+    c.add_argument("--corpus", help="corpus directory (default ./corpus)")
+    c.set_defaults(func=cmd_import_url)
 
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("question", nargs="+")

@@ -21,7 +21,7 @@ import unicodedata
 from html.parser import HTMLParser
 from typing import Any
 
-_SKIPPED_TAGS = ("script", "style")
+_SKIPPED_TAGS = ("script", "style", "title", "template")  # code, and the title (metadata)
 # Markdown escapes trafilatura writes ("3\. Juni"); kept out of the indexed text, except a
 # "\#" that starts a line, which would turn the line into a heading
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
