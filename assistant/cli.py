@@ -31,21 +31,26 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def _index(assistant: Any, quiet: bool = False) -> Any:
+    """``assistant.index()`` with a progress bar on stderr (at a terminal, unless ``quiet``)."""
+    from assistant.progress import ProgressBar
+    from index.indexer import reporting_progress
+
+    bar = ProgressBar(disable=True if quiet else None)
+    try:
+        with reporting_progress(bar):
+            return assistant.index()
+    finally:
+        bar.close()
+
+
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the corpus and bring the index up to date, with a progress bar."""
     if args.check:
         return cmd_check(args, settings)
-    from assistant.progress import ProgressBar
     from assistant.wiring import build_assistant
-    from index.indexer import reporting_progress
 
-    assistant = build_assistant(settings)
-    bar = ProgressBar(disable=True if args.no_progress else None)
-    try:
-        with reporting_progress(bar):
-            report = assistant.index()
-    finally:
-        bar.close()
+    report = _index(build_assistant(settings), quiet=args.no_progress)
     print(f"indexed {settings.corpus_dir}: {report.summary()}")
     return 0
 
@@ -233,7 +238,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     assistant = build_assistant(settings)
     if not args.no_index:
         print(f"indexing {settings.corpus_dir} ...", flush=True)
-        print(assistant.index().summary(), flush=True)
+        print(_index(assistant).summary(), flush=True)
     serve(assistant, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 

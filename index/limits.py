@@ -26,7 +26,7 @@ class Limits:
     max_document_chars: int = 2_000_000  # text of one document (after extraction)
     max_pdf_pages: int = 500
     max_document_chunks: int = 3000  # chunks one file adds to the index
-    parse_timeout: float = 30.0  # seconds to extract the text of one PDF or HTML file
+    parse_timeout: float = 30.0  # seconds to extract the text of one PDF, HTML or Word file
     chunk_chars: int = 900  # how documents are chunked, to count their chunks
     chunk_overlap: int = 150
 
