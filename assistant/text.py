@@ -99,10 +99,18 @@ def stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("german" if language == "de" else "english")
 
 
+# Words repeat (Zipf): folding each distinct word once made building the keyword index of
+# 20,000 synthetic chunks take 4.7 s; with keyword.KeywordIndex.build expanding each distinct
+# stem once as well, 2.2 s, the same posting lists.
+_fold_word = lru_cache(maxsize=1 << 18)(fold)
+
+
 def words(text: str, min_length: int = 1) -> list[str]:
     """Folded words without stop words: the one tokenizer of keyword search and answering."""
     return [
-        fold(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and len(w) >= min_length
+        _fold_word(w)
+        for w in _TOKEN.findall(text.lower())
+        if w not in STOPWORDS and len(w) >= min_length
     ]
 
 
@@ -135,4 +143,3 @@ def faq_questions(text: str, kind: str) -> list[str]:
 def answer_sentences(text: str, kind: str, known_gap: bool = False) -> list[str]:
     """Sentences of a chunk that may be quoted in an answer (the same at index and ask time)."""
     return [s for s in split_sentences(body_of(text, kind, known_gap)) if len(s) >= 15]
-

@@ -125,7 +125,19 @@ class KeywordIndex:
         for stems in plain:
             vocabulary.update(stems)
         analyzer.vocabulary = vocabulary
-        docs = [analyzer.expand(stems) for stems in plain]
+        # the terms of ``analyzer.expand``, each distinct stem expanded once (same multiset)
+        extra: dict[str, tuple[str, ...]] = {}
+
+        def expanded(stems: list[str]) -> list[str]:
+            terms = list(stems)
+            for stem in stems:
+                more = extra.get(stem)
+                if more is None:
+                    more = extra[stem] = (*analyzer.split_compound(stem), ocr_key(stem))
+                terms.extend(more)
+            return terms
+
+        docs = [expanded(stems) for stems in plain]
         lengths = np.array([max(len(d), 1) for d in docs], dtype=np.float32)
         postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         for doc_id, terms in enumerate(docs):
