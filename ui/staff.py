@@ -14,42 +14,46 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.curation import questions
+from assistant.language import detect_language
 from assistant.pipeline import Assistant
 from assistant.staff_accounts import BOOTSTRAP_NAME
 from index.editing import IndexingFailed, editable_files
 from index.validation import CorpusError
+from ui import staff_forms, staff_insights, staff_views
+from ui.staff_common import (
+    LOCKED,
+    STAFF_FAILED,
+    UNDONE,
+    UNDONE_REINDEX,
+    problems,
+    signed_in,
+)
 
 log = logging.getLogger(__name__)
 
 CHECK_SAVE_INDEX = "Prüfen, speichern, indexieren / check, save, index"
-LOCKED = "🔒 Bitte zuerst anmelden. / Please log in first."
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 WRONG = "❌ Falscher Name oder falsches Passwort. / Wrong name or password."
 TOO_MANY = (
     "🔒 Zu viele Fehlversuche. Bitte in {minutes} Minute(n) erneut versuchen. / "
     "Too many failed attempts. Please try again in {minutes} minute(s)."
 )
 LOGGED_OUT = "Abgemeldet. / Logged out."
-STAFF_FAILED = (
-    "❌ Etwas ist schiefgegangen; der Fehler wurde protokolliert. Bitte später erneut "
-    "versuchen. / Something went wrong; the error was logged. Please try again later."
-)
-UNDONE = (
-    "❌ Die Indexierung ist fehlgeschlagen; die Änderung wurde rückgängig gemacht, Dateien und "
-    "Index sind wie vorher. / Indexing failed; the change was undone, files and index are as "
-    "they were."
-)
-UNDONE_REINDEX = (
-    "❌ Die Indexierung ist fehlgeschlagen; die Änderung wurde rückgängig gemacht, aber der "
-    "Index muss neu aufgebaut werden: `assistant index`. / Indexing failed; the change was "
-    "undone, but the index must be rebuilt: `assistant index`."
-)
-UNANSWERED_HEADERS = ["Frage / question", "Anzahl / times", "zuletzt / last asked", "Sprache"]
+UNANSWERED_HEADERS = [
+    "Frage / question",
+    "Anzahl / times",
+    "zuletzt / last asked",
+    "Sprache",
+    "weitere Formulierungen / other wordings",
+]
 DISLIKED_HEADERS = ["Frage / question", "Antwort / answer", "Quellen / sources", "Kommentar"]
 AUDIT_HEADERS = [
     "Zeit / when (UTC)",
@@ -61,11 +65,6 @@ AUDIT_HEADERS = [
     "Ergebnis / result",
 ]
 AUDIT_ROWS = 50
-
-
-def signed_in(assistant: Assistant, user: str) -> bool:
-    """True when ``user`` (the session's name) may use the staff tab now."""
-    return bool(user) and assistant.staff is not None and assistant.staff.exists(user)
 
 
 def login(assistant: Assistant, name: str, secret: str, client: str = "") -> tuple[str, str]:
@@ -90,7 +89,7 @@ def login(assistant: Assistant, name: str, secret: str, client: str = "") -> tup
 
 
 def feedback_view(assistant: Assistant, user: str) -> tuple[str, list[list[Any]], list[list[Any]]]:
-    """Overview line, unanswered questions and thumbs-down answers."""
+    """Overview line, unanswered questions (wordings of one question grouped), thumbs-downs."""
     if not signed_in(assistant, user):
         return LOCKED, [], []
     if assistant.feedback is None:
@@ -98,8 +97,8 @@ def feedback_view(assistant: Assistant, user: str) -> tuple[str, list[list[Any]]
     try:
         counts = assistant.feedback.summary()
         unanswered = [
-            [r["question"], r["times"], r["last_asked"], r["lang"]]
-            for r in assistant.feedback.unanswered()
+            [g.lead, g.times, g.last_asked, detect_language(g.lead), " · ".join(g.questions[1:])]
+            for g in questions.unanswered_groups(assistant)
         ]
         disliked = [
             [r["question"], r["answer"], ", ".join(r["sources"]), r["comment"]]
@@ -164,7 +163,7 @@ def add_document(
     try:
         report = assistant.add_document(Path(path).name, Path(path).read_bytes(), meta, who=user)
     except CorpusError as exc:
-        return _problems(exc)
+        return problems(exc)
     except IndexingFailed as exc:
         return UNDONE if exc.reindexed else UNDONE_REINDEX
     except Exception:
@@ -199,18 +198,13 @@ def save_file(assistant: Assistant, user: str, rel: str | None, text: str) -> st
             text += "\n"
         report = assistant.save_corpus_file(rel, text, who=user)
     except CorpusError as exc:
-        return _problems(exc)
+        return problems(exc)
     except IndexingFailed as exc:
         return UNDONE if exc.reindexed else UNDONE_REINDEX
     except Exception:
         log.exception("saving %r failed", rel)
         return STAFF_FAILED
     return f"✅ {report.summary()}"
-
-
-def _problems(error: CorpusError) -> str:
-    lines = "\n".join(f"- `{problem}`" for problem in error.problems)
-    return f"❌ Nicht gespeichert, nichts verändert. / Not saved, nothing changed.\n\n{lines}"
 
 
 def _client(request: gr.Request | None) -> str:
@@ -220,7 +214,7 @@ def _client(request: gr.Request | None) -> str:
 
 
 def staff_tab(assistant: Assistant) -> None:
-    """Add the staff tab to the Blocks being built."""
+    """Add the staff tab to the Blocks being built: login, then five views."""
     with gr.Tab("Redaktion / Staff", id="staff", elem_id="staff-tab"):
         if assistant.staff is None or not assistant.staff.enabled:
             gr.Markdown(
@@ -244,77 +238,153 @@ def staff_tab(assistant: Assistant) -> None:
         login_status = gr.Markdown(elem_id="staff-login-status")
         with gr.Column(visible=False) as area:
             leave = gr.Button("Abmelden / log out", elem_id="staff-logout", size="sm")
-            gr.Markdown("### Rückmeldungen / feedback")
-            overview = gr.Markdown(elem_id="staff-overview")
-            refresh = gr.Button("Aktualisieren / refresh", elem_id="staff-refresh")
-            gr.Markdown("Unbeantwortete Fragen / unanswered questions")
-            unanswered = gr.Dataframe(
-                headers=UNANSWERED_HEADERS, interactive=False, elem_id="staff-unanswered"
-            )
-            gr.Markdown("Negativ bewertete Antworten / answers rated unhelpful")
-            disliked = gr.Dataframe(
-                headers=DISLIKED_HEADERS, interactive=False, elem_id="staff-disliked", wrap=True
-            )
-            gr.Markdown("### Dokument hinzufügen / add a document (md, txt, pdf, html)")
-            # a button rather than Gradio's drop zone: the drop zone's accessible name does not
-            # contain its visible text and its "- or -" is grey on white (axe-core, WCAG 2.1)
-            with gr.Row():
-                upload = gr.UploadButton(
-                    "Datei wählen / choose a file",
-                    file_types=[".md", ".txt", ".pdf", ".html"],
-                    type="filepath",
-                    elem_id="staff-upload",
-                )
-                chosen = gr.Markdown(elem_id="staff-upload-name")
-            with gr.Row():
-                title = gr.Textbox(label="Titel / title", elem_id="staff-title")
-                language = gr.Dropdown(["de", "en"], value="de", label="Sprache / language")
-                source = gr.Textbox(label="Quelle (URL) / source", elem_id="staff-source")
-            add = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-add")
-            add_status = gr.Markdown(elem_id="staff-add-status")
-            gr.Markdown("### FAQ und Partnerprofile bearbeiten / edit FAQ and partner files")
-            chooser = gr.Dropdown(
-                editable_files(assistant.settings.corpus_dir),
-                value=None,
-                label="Datei / file",
-                elem_id="staff-file",
-            )
-            editor = gr.Code(language="yaml", label="YAML", elem_id="staff-editor")
-            save = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-save")
-            save_status = gr.Markdown(elem_id="staff-save-status")
-            gr.Markdown(f"### Änderungsprotokoll / audit log (die letzten {AUDIT_ROWS} / last)")
-            audit = gr.Dataframe(
-                headers=AUDIT_HEADERS, interactive=False, elem_id="staff-audit", wrap=True
-            )
+            with gr.Tabs(elem_id="staff-views") as views:
+                with gr.Tab("Rückmeldungen / feedback", id="staff-feedback"):
+                    parts = _feedback_view(assistant, user)
+                audited = partial(audit_view, assistant)
+                with gr.Tab("FAQ-Einträge / FAQ entries", id="staff-faq"):
+                    faq = staff_views.faq_view(assistant, user, audited, parts.audit)
+                with gr.Tab("Partnerprofile / partner profiles", id="staff-partners"):
+                    partner = staff_views.partner_view(assistant, user, audited, parts.audit)
+                with gr.Tab("Veraltet / stale", id="staff-stale-view"):
+                    stale, stale_item, stale_edit = staff_views.stale_view(
+                        assistant, user, audited, parts.audit
+                    )
+                with gr.Tab("Was gefragt wird / what people ask", id="staff-insights"):
+                    insights, days = staff_views.insights_view(assistant, user)
 
         def enter_fn(name: str, secret: str, request: gr.Request) -> tuple[str, str, str]:
             who, message = login(assistant, name, secret, _client(request))
             return who, message, ""  # the password field is emptied either way
 
-        view = partial(feedback_view, assistant)
-        audited = partial(audit_view, assistant)
-        lists = [overview, unanswered, disliked]
-        private: dict[str, Any] = {"api_visibility": "private"}
-        enter.click(enter_fn, [name, secret], [user, login_status, secret], **private).then(
-            lambda who: gr.Column(visible=bool(who)), [user], [area], **private
-        ).then(view, [user], lists, **private).then(audited, [user], [audit], **private)
+        def lists(who: str, period: int) -> tuple[Any, ...]:
+            """Every view's lists, after login and on refresh."""
+            text, rows, choices = staff_insights.stale_view(assistant, who)
+            return (
+                *feedback_view(assistant, who),
+                gr.Dropdown(choices=staff_forms.question_choices(assistant, who), value=None),
+                gr.Dropdown(choices=staff_forms.entry_choices(assistant, who), value=None),
+                gr.Dropdown(choices=staff_forms.partner_choices(assistant, who), value=None),
+                text,
+                rows,
+                gr.Dropdown(choices=choices, value=None),
+                *staff_insights.insights_view(assistant, who, period),
+                audit_view(assistant, who),
+            )
+
+        listed = [parts.overview, parts.unanswered, parts.disliked, parts.question, faq.picker]
+        listed += [partner, *stale, *insights, parts.audit]
+        enter.click(enter_fn, [name, secret], [user, login_status, secret], **PRIVATE).then(
+            lambda who: gr.Column(visible=bool(who)), [user], [area], **PRIVATE
+        ).then(lists, [user, days], listed, **PRIVATE)
         leave.click(
             lambda: ("", LOGGED_OUT, gr.Column(visible=False), "", [], [], "", [], None),
             None,
-            [user, login_status, area, overview, unanswered, disliked, editor, audit, chooser],
-            **private,
+            [user, login_status, area, *listed[:3], parts.editor, parts.audit, parts.chooser],
+            **PRIVATE,
         )
-        refresh.click(view, [user], lists, **private).then(audited, [user], [audit], **private)
-        upload.upload(
-            lambda path: f"📄 {Path(path).name}" if path else "", [upload], [chosen], **private
+        parts.refresh.click(lists, [user, days], listed, **PRIVATE)
+
+        def create(who: str, question: str | None, file: str | None) -> tuple[Any, ...]:
+            form = staff_forms.open_question(assistant, who, question, file)
+            return (*form.outputs(), gr.Tabs(selected="staff-faq"))
+
+        parts.create.click(
+            create, [user, parts.question, faq.file], [*faq.outputs, views], **PRIVATE
         )
-        add.click(
-            partial(add_document, assistant),
-            [user, upload, title, language, source],
-            [add_status],
-            **private,
-        ).then(audited, [user], [audit], **private)
-        chooser.change(partial(load_file, assistant), [user, chooser], [editor], **private)
-        save.click(
-            partial(save_file, assistant), [user, chooser, editor], [save_status], **private
-        ).then(audited, [user], [audit], **private)
+
+        def edit(key: str | None) -> tuple[Any, ...]:
+            """Open the stale item in its form (the picker's change opens it)."""
+            if key and key.startswith("faq/"):
+                return gr.Dropdown(value=key), gr.Dropdown(), gr.Tabs(selected="staff-faq")
+            rel = (key or "").partition("#")[0] or None
+            return gr.Dropdown(), gr.Dropdown(value=rel), gr.Tabs(selected="staff-partners")
+
+        stale_edit.click(edit, [stale_item], [faq.picker, partner, views], **PRIVATE)
+
+
+@dataclass
+class _Feedback:
+    """The feedback view's components that the login, refresh and other views use."""
+
+    overview: Any
+    unanswered: Any
+    disliked: Any
+    refresh: Any
+    question: Any
+    create: Any
+    audit: Any
+    chooser: Any
+    editor: Any
+
+
+def _feedback_view(assistant: Assistant, user: gr.State) -> _Feedback:
+    """The first view: feedback lists, "create FAQ entry", upload, YAML editor, audit log."""
+    gr.Markdown("### Rückmeldungen / feedback")
+    overview = gr.Markdown(elem_id="staff-overview")
+    refresh = gr.Button("Aktualisieren / refresh", elem_id="staff-refresh")
+    gr.Markdown("Unbeantwortete Fragen / unanswered questions")
+    unanswered = gr.Dataframe(
+        headers=UNANSWERED_HEADERS, interactive=False, elem_id="staff-unanswered", wrap=True
+    )
+    with gr.Row():
+        question = gr.Dropdown(
+            [],
+            value=None,
+            label="Frage (unbeantwortet oder 👎) / question (unanswered or 👎)",
+            elem_id="staff-question",
+            scale=4,
+        )
+        create = gr.Button(
+            "FAQ-Eintrag anlegen / create FAQ entry", elem_id="staff-create-faq", scale=1
+        )
+    gr.Markdown("Negativ bewertete Antworten / answers rated unhelpful")
+    disliked = gr.Dataframe(
+        headers=DISLIKED_HEADERS, interactive=False, elem_id="staff-disliked", wrap=True
+    )
+    gr.Markdown("### Dokument hinzufügen / add a document (md, txt, pdf, html)")
+    # a button rather than Gradio's drop zone: the drop zone's accessible name does not
+    # contain its visible text and its "- or -" is grey on white (axe-core, WCAG 2.1)
+    with gr.Row():
+        upload = gr.UploadButton(
+            "Datei wählen / choose a file",
+            file_types=[".md", ".txt", ".pdf", ".html"],
+            type="filepath",
+            elem_id="staff-upload",
+        )
+        chosen = gr.Markdown(elem_id="staff-upload-name")
+    with gr.Row():
+        title = gr.Textbox(label="Titel / title", elem_id="staff-title")
+        language = gr.Dropdown(["de", "en"], value="de", label="Sprache / language")
+        source = gr.Textbox(label="Quelle (URL) / source", elem_id="staff-source")
+    add = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-add")
+    add_status = gr.Markdown(elem_id="staff-add-status")
+    gr.Markdown("### FAQ und Partnerprofile als YAML / FAQ and partner files as YAML")
+    chooser = gr.Dropdown(
+        editable_files(assistant.settings.corpus_dir),
+        value=None,
+        label="Datei / file",
+        elem_id="staff-file",
+    )
+    editor = gr.Code(language="yaml", label="YAML", elem_id="staff-editor")
+    save = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-save")
+    save_status = gr.Markdown(elem_id="staff-save-status")
+    gr.Markdown(f"### Änderungsprotokoll / audit log (die letzten {AUDIT_ROWS} / last)")
+    audit = gr.Dataframe(headers=AUDIT_HEADERS, interactive=False, elem_id="staff-audit", wrap=True)
+    audited = partial(audit_view, assistant)
+    upload.upload(
+        lambda path: f"📄 {Path(path).name}" if path else "", [upload], [chosen], **PRIVATE
+    )
+    add.click(
+        partial(add_document, assistant),
+        [user, upload, title, language, source],
+        [add_status],
+        **PRIVATE,
+    ).then(audited, [user], [audit], **PRIVATE)
+    chooser.change(partial(load_file, assistant), [user, chooser], [editor], **PRIVATE)
+    save.click(
+        partial(save_file, assistant), [user, chooser, editor], [save_status], **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
+    return _Feedback(
+        overview, unanswered, disliked, refresh, question, create, audit, chooser, editor
+    )

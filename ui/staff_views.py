@@ -1,0 +1,232 @@
+"""The layout of the staff views beyond the feedback lists: forms, stale list, insights.
+
+Each builder adds its components and its own events and returns what ``ui.staff`` wires
+across views (the refresh after login, "create FAQ entry", "edit" from the stale list).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import gradio as gr
+
+from assistant.curation import faq_forms
+from assistant.curation.faq_forms import AUDIENCES
+from assistant.curation.partner_forms import KINDS, ROUTE_COLUMNS, UNKNOWN_COLUMNS
+from assistant.pipeline import Assistant
+from ui import staff_forms, staff_insights
+
+CHECK_SAVE_INDEX = "Prüfen, speichern, indexieren / check, save, index"
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+@dataclass
+class FaqView:
+    """The FAQ form's components that other views fill or refresh."""
+
+    outputs: list[Any]  # in the order of ``FaqForm.outputs``
+    picker: gr.Dropdown  # edit an entry: ``file#id``
+    file: gr.Dropdown
+
+
+def faq_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> FaqView:
+    """The FAQ entry form: new (from a question or empty), edit, retire."""
+    files = faq_forms.faq_files(assistant.settings.corpus_dir)
+    mode = gr.State("")  # "" = a new entry, else the id of the entry being edited
+    closes = gr.State([])  # logged questions this entry answers
+    with gr.Row():
+        picker = gr.Dropdown(
+            [], value=None, label="Eintrag bearbeiten / edit an entry", elem_id="faq-entry", scale=4
+        )
+        fresh = gr.Button("Neuer Eintrag / new entry", elem_id="faq-new", scale=1)
+    with gr.Row():
+        ident = gr.Textbox(label="ID (a-z, 0-9, -)", elem_id="faq-id")
+        file = gr.Dropdown(
+            files, value=files[0] if files else None, label="FAQ-Datei / file", elem_id="faq-file"
+        )
+        audience = gr.CheckboxGroup(
+            list(AUDIENCES),
+            value=["newcomer"],
+            label="Zielgruppe / audience",
+            elem_id="faq-audience",
+        )
+    with gr.Row():
+        q_de = gr.Textbox(
+            label="Fragen Deutsch, eine pro Zeile / questions in German, one per line",
+            lines=3,
+            elem_id="faq-questions-de",
+        )
+        q_en = gr.Textbox(
+            label="Fragen Englisch, eine pro Zeile / questions in English, one per line",
+            lines=3,
+            elem_id="faq-questions-en",
+        )
+    with gr.Row():
+        a_de = gr.Textbox(
+            label="Antwort Deutsch / answer in German", lines=4, elem_id="faq-answer-de"
+        )
+        a_en = gr.Textbox(
+            label="Antwort Englisch / answer in English", lines=4, elem_id="faq-answer-en"
+        )
+    gr.Markdown("Vorgeschlagene Quellen (beste Treffer) / suggested sources (best passages)")
+    suggestions = gr.Markdown(elem_id="faq-suggestions")
+    suggested = gr.CheckboxGroup(
+        [], label="Als Quelle übernehmen / use as source", elem_id="faq-suggested"
+    )
+    sources = gr.Textbox(
+        label="Weitere Quellen (URL), eine pro Zeile / more sources (URL), one per line",
+        lines=2,
+        elem_id="faq-sources",
+    )
+    with gr.Row():
+        owner = gr.Textbox(label="Verantwortlich / owner", elem_id="faq-owner")
+        valid = gr.Textbox(label="Gültig bis / valid until (JJJJ-MM-TT)", elem_id="faq-valid-until")
+        gap = gr.Checkbox(
+            label="Antwort sagt: nicht bekannt / answer says: not known", elem_id="faq-gap"
+        )
+    with gr.Row():
+        save = gr.Button(CHECK_SAVE_INDEX, variant="primary", elem_id="faq-save")
+        retire = gr.Button("Eintrag entfernen / retire entry", elem_id="faq-retire")
+    status = gr.Markdown(elem_id="faq-status")
+    outputs = [mode, file, ident, audience, q_de, q_en, a_de, a_en, suggested, suggestions]
+    outputs += [sources, owner, valid, gap, closes, status]
+    fields = [mode, file, ident, audience, q_de, q_en, a_de, a_en, suggested, sources, owner]
+    fields += [valid, gap, closes]
+
+    def entries(who: str) -> gr.Dropdown:
+        return gr.Dropdown(choices=staff_forms.entry_choices(assistant, who), value=None)
+
+    picker.change(
+        lambda who, key: staff_forms.open_entry(assistant, who, key).outputs(),
+        [user, picker],
+        outputs,
+        **PRIVATE,
+    )
+    fresh.click(
+        lambda who: staff_forms.FaqForm(file=files[0] if files else None, owner=who).outputs(),
+        [user],
+        outputs,
+        **PRIVATE,
+    )
+    save.click(
+        partial(staff_forms.save_faq, assistant), [user, *fields], [status, mode], **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
+    retire.click(
+        partial(staff_forms.retire_faq, assistant), [user, mode, file], [status, mode], **PRIVATE
+    ).then(entries, [user], [picker], **PRIVATE).then(audited, [user], [audit], **PRIVATE)
+    return FaqView(outputs, picker, file)
+
+
+def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> gr.Dropdown:
+    """The profile form: every field of the schema, topics from the vocabulary."""
+    picker = gr.Dropdown([], value=None, label="Profil / profile", elem_id="partner-edit")
+    with gr.Row():
+        ident = gr.Textbox(label="ID", interactive=False, elem_id="partner-id")
+        name = gr.Textbox(label="Name", elem_id="partner-name")
+        short = gr.Textbox(label="Kurzname / short name", elem_id="partner-short")
+    with gr.Row():
+        kind = gr.Dropdown(list(KINDS), value="company", label="Art / kind", elem_id="partner-kind")
+        founding = gr.Checkbox(
+            label="Gründungspartner / founding partner", elem_id="partner-founding"
+        )
+        parent = gr.Textbox(label="Gehört zu (ID) / part of (id)", elem_id="partner-parent")
+    with gr.Row():
+        de = gr.Textbox(label="Beschreibung Deutsch / description in German", lines=5)
+        en = gr.Textbox(label="Beschreibung Englisch / description in English", lines=5)
+    topics = gr.Dropdown(
+        staff_forms.topic_choices(assistant),
+        multiselect=True,
+        label="Themen / topics",
+        elem_id="partner-topics",
+    )
+    with gr.Row():
+        where = gr.Textbox(label="Ort / location", elem_id="partner-location")
+        web = gr.Textbox(label="Website (URL)", elem_id="partner-website")
+    routes = gr.Dataframe(
+        headers=ROUTE_COLUMNS,
+        column_count=4,
+        type="array",
+        interactive=True,
+        label="Kontaktwege (Funktionspostfach oder Seite) / contact routes (role mailbox or page)",
+        elem_id="partner-routes",
+    )
+    unknown = gr.Dataframe(
+        headers=UNKNOWN_COLUMNS,
+        column_count=2,
+        type="array",
+        interactive=True,
+        label="Was die Quellen nicht sagen / what the sources do not say",
+        elem_id="partner-unknown",
+    )
+    with gr.Row():
+        sources = gr.Textbox(label="Quellen (URL), eine pro Zeile / sources, one per line", lines=3)
+        verified = gr.Textbox(label="Zuletzt geprüft / last verified (JJJJ-MM-TT)")
+    save = gr.Button(CHECK_SAVE_INDEX, variant="primary", elem_id="partner-save")
+    status = gr.Markdown(elem_id="partner-status")
+    fields = [ident, name, short, kind, founding, parent, de, en, topics, where, web, routes]
+    fields += [unknown, sources, verified]
+    picker.change(
+        partial(staff_forms.open_partner, assistant), [user, picker], [*fields, status], **PRIVATE
+    )
+    save.click(
+        partial(staff_forms.save_partner, assistant), [user, picker, *fields], [status], **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
+    return picker
+
+
+def stale_view(
+    assistant: Assistant, user: gr.State, audited: Any, audit: Any
+) -> tuple[list[Any], gr.Dropdown, gr.Button]:
+    """The stale list by owner, with "mark verified" and "edit"."""
+    summary = gr.Markdown(elem_id="stale-summary")
+    table = gr.Dataframe(
+        headers=staff_insights.STALE_HEADERS, interactive=False, wrap=True, elem_id="staff-stale"
+    )
+    item = gr.Dropdown([], value=None, label="Eintrag / item", elem_id="stale-item")
+    with gr.Row():
+        verify = gr.Button("Als geprüft markieren / mark verified", elem_id="stale-verify")
+        edit = gr.Button("Bearbeiten / edit", elem_id="stale-edit")
+    status = gr.Markdown(elem_id="stale-status")
+    outputs = [summary, table, item]
+
+    def listed(who: str) -> tuple[Any, ...]:
+        text, rows, choices = staff_insights.stale_view(assistant, who)
+        return text, rows, gr.Dropdown(choices=choices, value=None)
+
+    verify.click(partial(staff_insights.verify, assistant), [user, item], [status], **PRIVATE).then(
+        listed, [user], outputs, **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
+    return outputs, item, edit
+
+
+def insights_view(assistant: Assistant, user: gr.State) -> tuple[list[Any], gr.Radio]:
+    """What people ask: figures, most asked, answers by source (chart), CSV export."""
+    days = gr.Radio(
+        staff_insights.PERIOD_CHOICES, value=30, label="Zeitraum / period", elem_id="insights-days"
+    )
+    numbers = gr.Markdown(elem_id="insights-numbers")
+    top = gr.Dataframe(
+        headers=staff_insights.TOP_HEADERS, interactive=False, wrap=True, elem_id="insights-top"
+    )
+    chart = gr.BarPlot(
+        x=staff_insights.CHART_X,
+        y=staff_insights.CHART_Y,
+        title="Antworten nach Quelle / answers by source",
+        x_title="Quelle / source",
+        y_title="Antworten / answers",
+        y_lim=[0, None],  # from zero: one cited source would otherwise get a bar of no height
+        elem_id="insights-chart",
+        sort="-y",
+    )
+    unused = gr.Markdown(elem_id="insights-unused")
+    with gr.Row():
+        export = gr.Button(
+            "Fragenprotokoll als CSV / question log as CSV", elem_id="insights-export"
+        )
+        download = gr.File(label="CSV", elem_id="insights-csv", interactive=False)
+    outputs = [numbers, top, chart, unused]
+    days.change(partial(staff_insights.insights_view, assistant), [user, days], outputs, **PRIVATE)
+    export.click(partial(staff_insights.export_log, assistant), [user], [download], **PRIVATE)
+    return outputs, days
