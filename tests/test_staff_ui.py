@@ -1,6 +1,7 @@
 """The staff tab's callbacks: nothing is shown or changed without a login, logins are throttled,
 changes are audited under the logged-in name, and no exception text reaches the browser."""
 
+import datetime as dt
 import logging
 import stat
 from pathlib import Path
@@ -14,7 +15,7 @@ from assistant.pipeline import Assistant
 from assistant.staff_accounts import StaffAccounts
 from assistant.wiring import build_assistant
 from tests.conftest import make_settings
-from ui import staff
+from ui import staff, staff_forms, staff_insights
 from ui.app import build_ui
 
 PASSWORD = "korrekt-pferd-batterie"
@@ -207,3 +208,138 @@ def test_tab_is_closed_without_accounts_and_opens_with_one(
     with_accounts(assistant, bootstrap=None).add("anna", PASSWORD)
     opened = ids(build_ui(assistant))
     assert {"staff-name", "staff-password", "staff-logout", "staff-audit"} <= opened
+
+
+def faq_fields(**changes: object) -> list[object]:
+    """The FAQ form's inputs after the file (``save_faq``'s order), for a new entry."""
+    fields: dict[str, object] = {
+        "ident": "newsletter",
+        "audience": ["newcomer"],
+        "questions_de": "Gibt es einen Newsletter des Testnetzwerks?",
+        "questions_en": "Does the test network have a newsletter?",
+        "answer_de": "Ja, monatlich.",
+        "answer_en": "Yes, monthly.",
+        "suggested": ["https://example.org/testnetz"],
+        "sources": "",
+        "owner": "anna",
+        "valid_until": "2030-01-31",
+        "known_gap": False,
+        "closes": ["Gibt es einen Newsletter des Testnetzwerks?"],
+    }
+    fields.update(changes)
+    return list(fields.values())
+
+
+def test_the_new_views_show_and_change_nothing_without_a_login(staffed: Assistant) -> None:
+    staffed.record("Gibt es einen Newsletter?", Answer(answer="?", abstained=True))
+    faq = staffed.settings.corpus_dir / "faq" / "general.yaml"
+    profile = staffed.settings.corpus_dir / "partners" / "beispiel-robotik.yaml"
+    before = faq.read_bytes(), profile.read_bytes()
+    for user in ["", "niemand"]:
+        assert staff_forms.question_choices(staffed, user) == []
+        assert staff_forms.entry_choices(staffed, user) == []
+        assert staff_forms.partner_choices(staffed, user) == []
+        assert staff_forms.open_question(
+            staffed, user, "Gibt es einen Newsletter?", None
+        ).status == (staff.LOCKED)
+        assert (
+            staff_forms.open_entry(staffed, user, "faq/general.yaml#faq-fee").status == staff.LOCKED
+        )
+        assert staff_forms.open_partner(staffed, user, "partners/beispiel-robotik.yaml")[-1] == (
+            staff.LOCKED
+        )
+        saved = staff_forms.save_faq(staffed, user, "", "faq/general.yaml", *faq_fields())
+        assert saved == (staff.LOCKED, "")
+        assert (
+            staff_forms.retire_faq(staffed, user, "faq-fee", "faq/general.yaml")[0] == staff.LOCKED
+        )
+        values = staff_forms.open_partner(staffed, "anna", "partners/beispiel-robotik.yaml")[:-1]
+        assert staff_forms.save_partner(
+            staffed, user, "partners/beispiel-robotik.yaml", *values
+        ) == (staff.LOCKED)
+        assert staff_insights.stale_view(staffed, user) == (staff.LOCKED, [], [])
+        assert staff_insights.verify(staffed, user, "faq/general.yaml#faq-fee") == staff.LOCKED
+        assert staff_insights.insights_view(staffed, user, 7)[0] == staff.LOCKED
+        assert staff_insights.export_log(staffed, user) is None
+    assert (faq.read_bytes(), profile.read_bytes()) == before
+
+
+def test_a_faq_entry_from_the_form_closes_its_question_and_is_audited(staffed: Assistant) -> None:
+    question = "Gibt es einen Newsletter des Testnetzwerks?"
+    staffed.record(question, staffed.ask(question))
+    assert staff_forms.question_choices(staffed, "anna")[0][1] == question
+    form = staff_forms.open_question(staffed, "anna", question, "faq/general.yaml")
+    assert form.questions_de == question and form.owner == "anna" and form.mode == ""
+    assert form.closes == [question] and form.suggested  # passages offered as sources
+
+    missing = staff_forms.save_faq(
+        staffed, "anna", "", "faq/general.yaml", *faq_fields(questions_en="", suggested=[])
+    )
+    assert missing[0].startswith("❌") and "questions.en" in missing[0] and "sources" in missing[0]
+    message, mode = staff_forms.save_faq(staffed, "anna", "", "faq/general.yaml", *faq_fields())
+    assert message.startswith("✅") and mode == "newsletter"
+    assert staffed.feedback is not None and staffed.feedback.unanswered() == []
+    assert "monatlich" in staffed.ask(question).answer
+    again = staff_forms.save_faq(staffed, "anna", "", "faq/general.yaml", *faq_fields())
+    assert again[0].startswith("❌") and "newsletter" in again[0]  # the id is taken: refused
+    edited = staff_forms.save_faq(
+        staffed, "anna", "newsletter", "faq/general.yaml", *faq_fields(answer_de="Ja, jede Woche.")
+    )
+    assert edited[0].startswith("✅")
+    assert staff_forms.open_entry(staffed, "anna", "faq/general.yaml#newsletter").answer_de == (
+        "Ja, jede Woche."
+    )
+    assert staff_forms.retire_faq(staffed, "anna", "newsletter", "faq/general.yaml")[0].startswith(
+        "✅"
+    )
+    outcomes = [(r[1], r[3], r[6][:9]) for r in staff.audit_view(staffed, "anna")[:4]]
+    done, refused = (
+        ("anna", "faq/general.yaml", "✅ ok"),
+        ("anna", "faq/general.yaml", "❌ refused"),
+    )
+    assert outcomes == [done, done, refused, done]  # retire, edit, the taken id, the new entry
+
+
+def test_stale_and_insights_views(staffed: Assistant) -> None:
+    text, rows, choices = staff_insights.stale_view(staffed, "anna", dt.date(2030, 12, 20))
+    assert "**3** veraltet" in text and [r[2] for r in rows][0].startswith("partners/")
+    assert "faq/general.yaml#faq-fee" in [value for _, value in choices]
+    assert staff_insights.verify(staffed, "anna", "partners/beispiel-robotik.yaml#x").startswith(
+        "✅"
+    )
+    assert staff_insights.stale_view(staffed, "anna")[1] == []  # verified today: not stale
+    staffed.record(
+        "Wann wurde das Testnetzwerk gegründet?",
+        staffed.ask("Wann wurde das Testnetzwerk gegründet?"),
+    )
+    numbers, top, chart, unused = staff_insights.insights_view(staffed, "anna", 7)
+    assert "**1** Fragen" in numbers and top[0][1] == 1
+    assert list(chart[staff_insights.CHART_X]) == ["documents/testnetz.md"]
+    assert "partners/beispiel-robotik.yaml" in unused
+    path = staff_insights.export_log(staffed, "anna")
+    assert path is not None and "gegründet" in Path(path).read_text(encoding="utf-8-sig")
+
+
+def test_new_views_log_unexpected_errors_instead_of_showing_them(
+    staffed: Assistant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from assistant.curation import faq_forms, insights, stale
+
+    secret = "/srv/geheim: disk I/O error"
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(faq_forms, "add", boom)
+    monkeypatch.setattr(stale, "mark_verified", boom)
+    monkeypatch.setattr(stale, "stale_items", boom)
+    monkeypatch.setattr(insights, "insights", boom)
+    with caplog.at_level(logging.ERROR):
+        shown = [
+            staff_forms.save_faq(staffed, "anna", "", "faq/general.yaml", *faq_fields())[0],
+            staff_insights.verify(staffed, "anna", "faq/general.yaml#faq-fee"),
+            staff_insights.stale_view(staffed, "anna")[0],
+            staff_insights.insights_view(staffed, "anna", 7)[0],
+        ]
+    assert shown == [staff.STAFF_FAILED] * 4
+    assert secret in caplog.text
