@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 import stat
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pytest
@@ -210,9 +211,9 @@ def test_tab_is_closed_without_accounts_and_opens_with_one(
     assert {"staff-name", "staff-password", "staff-logout", "staff-audit"} <= opened
 
 
-def faq_fields(**changes: object) -> list[object]:
+def faq_fields(**changes: Any) -> list[Any]:
     """The FAQ form's inputs after the file (``save_faq``'s order), for a new entry."""
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "ident": "newsletter",
         "audience": ["newcomer"],
         "questions_de": "Gibt es einen Newsletter des Testnetzwerks?",
