@@ -345,7 +345,7 @@ class Assistant:
             self.seen_version = self.version.read()
         refresh = getattr(self.retriever, "refresh", None)
         if refresh:
-            refresh()
+            refresh(self.seen_version)
         self.faq.load(self.collection)
         partners = self.collection.get(where={"kind": "partner"}, include=["metadatas"])
         metas = partners["metadatas"]

@@ -139,7 +139,12 @@ def build_assistant(
     retriever: Retriever = (
         DenseRetriever(dense_store(client, settings.collection, embeddings))
         if settings.retriever == "dense"
-        else HybridRetriever(collection, embeddings, keyword=keyword)
+        else HybridRetriever(
+            collection,
+            embeddings,
+            keyword=keyword,
+            snapshots=settings.data_dir / "derived" / settings.collection,
+        )
     )
     gate_model = gate_model or GateModel.load()
     threshold = settings.gate_threshold

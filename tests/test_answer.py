@@ -213,6 +213,8 @@ def test_questions_do_not_wait_for_a_reindex(
         return embed(*args, **kwargs)
 
     monkeypatch.setattr(hybrid, "embed_matrix", held)
+    assert fixture_assistant.version is not None
+    fixture_assistant.version.bump()  # a new index version: no snapshot, the view is rebuilt
     rebuild = threading.Thread(target=fixture_assistant.refresh)
     rebuild.start()
     try:

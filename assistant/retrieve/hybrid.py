@@ -16,12 +16,14 @@ Measured on XQuAD (German passages), the three signals are combined as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.language import detect_language
+from assistant.retrieve import snapshot
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import Bm25State, KeywordIndex
 from assistant.text import answer_sentences, faq_questions
@@ -96,9 +98,7 @@ class IndexView:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
     sentences: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # quotable, matchable ends
-    sentence_vectors: np.ndarray = field(
-        default_factory=lambda: np.zeros((0, 1), dtype=np.float16)
-    )
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float16))
     keyword: Bm25State = field(default_factory=Bm25State)
 
 
@@ -111,12 +111,14 @@ class HybridRetriever:
         embeddings: Embeddings,
         weights: HybridWeights | None = None,
         keyword: KeywordIndex | None = None,
+        snapshots: Path | None = None,
     ) -> None:
         self.collection = collection
         self.embeddings = embeddings
         self.weights = weights or HybridWeights()
         self.keyword = keyword if keyword is not None else KeywordIndex()
         self.view = IndexView()
+        self.snapshots = snapshots  # where views are saved per index version (None: never)
 
     @property
     def texts(self) -> list[str]:
@@ -128,12 +130,28 @@ class HybridRetriever:
         """The chunk ids of the current view."""
         return self.view.ids
 
-    def refresh(self) -> None:
+    def refresh(self, version: str = "") -> None:
         """Reload chunks from the collection and rebuild keyword and sentence indexes.
 
         Sentence embeddings come from the embedding cache; sentences not seen before are
-        embedded now, which is why indexing calls this and answering never has to.
+        embedded now, which is why indexing calls this and answering never has to. With an
+        index ``version`` and a snapshot directory, the view saved for that version is
+        loaded instead of rebuilt, and a rebuilt one is saved (``snapshot``).
         """
+        if self.snapshots is not None and version:
+            loaded = snapshot.load(self.snapshots, version)
+            if loaded is not None:
+                fields, vocabulary = loaded
+                self.keyword.analyzer.vocabulary = vocabulary
+                self.keyword.state = fields["keyword"]
+                self.view = IndexView(**fields)
+                return
+        self._rebuild()
+        if self.snapshots is not None and version:
+            vocabulary = self.keyword.analyzer.vocabulary
+            snapshot.save(self.snapshots, version, self.view, vocabulary)
+
+    def _rebuild(self) -> None:
         ids, texts, metas, vectors = [], [], [], []
         offset = 0
         while True:
