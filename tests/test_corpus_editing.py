@@ -71,7 +71,8 @@ def test_broken_pdf_upload_is_refused_and_nothing_is_kept(staff_assistant: Assis
     [
         ("notes.txt", {**META, "title": ""}, "title"),
         ("notes.txt", {**META, "source": "not a url"}, "sources"),
-        ("notes.docx", META, "unsupported file type"),
+        ("notes.odt", META, "unsupported file type"),
+        ("notes.docx", META, "not a Word file"),  # a supported type, but text bytes
         ("testnetz.md", META, "exists already"),
     ],
 )
