@@ -46,14 +46,15 @@ CREATE TABLE IF NOT EXISTS ratings (
 CREATE TABLE IF NOT EXISTS resolved (
     normalized TEXT PRIMARY KEY,
     faq_id TEXT NOT NULL,
-    resolved_at TEXT NOT NULL
+    resolved_at TEXT NOT NULL,
+    up_to_id INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS questions_asked ON questions (asked_at);
 """
-# question rows not closed by a FAQ entry since they were asked
+# question rows not closed by a FAQ entry: asked after the entry (a higher id), or never closed
 _OPEN = (
     "NOT EXISTS (SELECT 1 FROM resolved AS r WHERE r.normalized = {q}.normalized"
-    " AND r.resolved_at > {q}.asked_at)"
+    " AND r.up_to_id >= {q}.id)"
 )
 CSV_COLUMNS = ["asked_at", "question", "lang", "mode", "abstained", "answer", "sources", "rating"]
 DAY = dt.timedelta(days=1)
@@ -189,14 +190,20 @@ class FeedbackLog:
         return {key: int(value) for key, value in dict(row).items()}
 
     def resolve(self, questions: list[str], faq_id: str) -> None:
-        """Mark questions as answered by FAQ entry ``faq_id`` from now on."""
+        """Mark the questions asked so far as answered by FAQ entry ``faq_id``.
+
+        Askings recorded later count as open again: if the entry does not answer them, staff
+        see the question come back.
+        """
         now = _now()
         with self._lock, self._conn:
+            last = self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM questions").fetchone()[0]
             self._conn.executemany(
-                "INSERT INTO resolved (normalized, faq_id, resolved_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (normalized) DO UPDATE SET faq_id = excluded.faq_id,"
-                " resolved_at = excluded.resolved_at",
-                [(_normalized(q), faq_id, now) for q in questions if q.strip()],
+                "INSERT INTO resolved (normalized, faq_id, resolved_at, up_to_id)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (normalized) DO UPDATE SET"
+                " faq_id = excluded.faq_id, resolved_at = excluded.resolved_at,"
+                " up_to_id = excluded.up_to_id",
+                [(_normalized(q), faq_id, now, int(last)) for q in questions if q.strip()],
             )
 
     def most_asked(self, days: int, limit: int = 10) -> list[dict[str, Any]]:

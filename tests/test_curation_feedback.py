@@ -31,8 +31,6 @@ def test_resolved_questions_leave_the_lists_until_asked_again(tmp_path: Path) ->
     bad = log.record("Wer leitet es?", answered())
     log.rate(bad, helpful=False)
     log.record("Wann ist das Treffen?", abstained())
-    for q in ("Gibt es einen Newsletter?", "Wer leitet es?"):
-        backdate(tmp_path / "f.sqlite", q, 1)
     log.resolve(["gibt es einen newsletter", "Wer leitet es?"], "newsletter")
     assert [r["question"] for r in log.unanswered()] == ["Wann ist das Treffen?"]
     assert log.disliked() == []

@@ -16,7 +16,7 @@ from assistant.pipeline import Assistant
 from assistant.staff_accounts import StaffAccounts
 from assistant.wiring import build_assistant
 from tests.conftest import make_settings
-from ui import staff, staff_forms, staff_insights
+from ui import staff, staff_forms, staff_insights, staff_partner
 from ui.app import build_ui
 
 PASSWORD = "korrekt-pferd-batterie"
@@ -239,14 +239,14 @@ def test_the_new_views_show_and_change_nothing_without_a_login(staffed: Assistan
     for user in ["", "niemand"]:
         assert staff_forms.question_choices(staffed, user) == []
         assert staff_forms.entry_choices(staffed, user) == []
-        assert staff_forms.partner_choices(staffed, user) == []
+        assert staff_partner.partner_choices(staffed, user) == []
         assert staff_forms.open_question(
             staffed, user, "Gibt es einen Newsletter?", None
         ).status == (staff.LOCKED)
         assert (
             staff_forms.open_entry(staffed, user, "faq/general.yaml#faq-fee").status == staff.LOCKED
         )
-        assert staff_forms.open_partner(staffed, user, "partners/beispiel-robotik.yaml")[-1] == (
+        assert staff_partner.open_partner(staffed, user, "partners/beispiel-robotik.yaml")[-1] == (
             staff.LOCKED
         )
         saved = staff_forms.save_faq(staffed, user, "", "faq/general.yaml", *faq_fields())
@@ -254,8 +254,8 @@ def test_the_new_views_show_and_change_nothing_without_a_login(staffed: Assistan
         assert (
             staff_forms.retire_faq(staffed, user, "faq-fee", "faq/general.yaml")[0] == staff.LOCKED
         )
-        values = staff_forms.open_partner(staffed, "anna", "partners/beispiel-robotik.yaml")[:-1]
-        assert staff_forms.save_partner(
+        values = staff_partner.open_partner(staffed, "anna", "partners/beispiel-robotik.yaml")[:-1]
+        assert staff_partner.save_partner(
             staffed, user, "partners/beispiel-robotik.yaml", *values
         ) == (staff.LOCKED)
         assert staff_insights.stale_view(staffed, user) == (staff.LOCKED, [], [])
@@ -315,8 +315,9 @@ def test_stale_and_insights_views(staffed: Assistant) -> None:
     )
     numbers, top, chart, unused = staff_insights.insights_view(staffed, "anna", 7)
     assert "**1** Fragen" in numbers and top[0][1] == 1
-    assert list(chart[staff_insights.CHART_X]) == ["documents/testnetz.md"]
+    assert "<code>documents/testnetz.md</code></td><td>1</td>" in chart
     assert "partners/beispiel-robotik.yaml" in unused
+    assert "<script>" not in staff_insights.chart_html([("<script>x</script>.md", 1)])
     path = staff_insights.export_log(staffed, "anna")
     assert path is not None and "gegründet" in Path(path).read_text(encoding="utf-8-sig")
 

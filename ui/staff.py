@@ -27,7 +27,7 @@ from assistant.pipeline import Assistant
 from assistant.staff_accounts import BOOTSTRAP_NAME
 from index.editing import IndexingFailed, editable_files
 from index.validation import CorpusError
-from ui import staff_forms, staff_insights, staff_views
+from ui import staff_forms, staff_insights, staff_partner, staff_views
 from ui.staff_common import (
     LOCKED,
     STAFF_FAILED,
@@ -264,7 +264,7 @@ def staff_tab(assistant: Assistant) -> None:
                 *feedback_view(assistant, who),
                 gr.Dropdown(choices=staff_forms.question_choices(assistant, who), value=None),
                 gr.Dropdown(choices=staff_forms.entry_choices(assistant, who), value=None),
-                gr.Dropdown(choices=staff_forms.partner_choices(assistant, who), value=None),
+                gr.Dropdown(choices=staff_partner.partner_choices(assistant, who), value=None),
                 text,
                 rows,
                 gr.Dropdown(choices=choices, value=None),

@@ -1,4 +1,4 @@
-"""The staff tab's forms: a FAQ entry (from an unanswered question or to edit) and a profile.
+"""The staff tab's FAQ form: a new entry from an unanswered question, or one to edit or retire.
 
 Callbacks are module functions taking the assistant and the session's name first, so they are
 tested without a browser; each checks the login, shows problems by field (or ``file:line``
@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
-import yaml
 
-from assistant.curation import faq_forms, partner_forms, questions
+from assistant.curation import faq_forms, questions
 from assistant.curation.yaml_edit import NotEditable
 from assistant.pipeline import Assistant
 from index.editing import IndexingFailed
@@ -255,141 +254,3 @@ def retire_faq(assistant: Assistant, user: str, mode: str, file: str | None) -> 
         log.exception("retiring FAQ entry %r failed", mode)
         return STAFF_FAILED, mode
     return f"✅ `{file}#{mode}` entfernt / retired.", ""
-
-
-def topic_choices(assistant: Assistant) -> list[tuple[str, str]]:
-    """The controlled vocabulary (``topics.yaml``) as ("Robotik / Robotics", "robotics")."""
-    path = assistant.settings.corpus_dir / "topics.yaml"
-    try:
-        topics = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("topics") or []
-    except (OSError, yaml.YAMLError):
-        log.exception("reading the topic vocabulary failed")
-        return []
-    return [(f"{t['de']} / {t['en']}", str(t["id"])) for t in topics if isinstance(t, dict)]
-
-
-def partner_choices(assistant: Assistant, user: str) -> list[tuple[str, str]]:
-    """Every profile as (name, file)."""
-    if not signed_in(assistant, user):
-        return []
-    try:
-        return [
-            (str(p.get("name") or rel), rel)
-            for rel, p in partner_forms.profiles(assistant.settings.corpus_dir)
-        ]
-    except Exception:
-        log.exception("listing the partner profiles failed")
-        return []
-
-
-PARTNER_EMPTY: tuple[Any, ...] = (
-    "",
-    "",
-    "",
-    "company",
-    False,
-    "",
-    "",
-    "",
-    [],
-    "",
-    "",
-    [],
-    [],
-    "",
-    "",
-)
-
-
-def open_partner(assistant: Assistant, user: str, rel: str | None) -> tuple[Any, ...]:
-    """The profile form's values (order of ``PARTNER_INPUTS`` in ``ui.staff``) and a status."""
-    if not signed_in(assistant, user):
-        return (*PARTNER_EMPTY, LOCKED)
-    if not rel:
-        return (*PARTNER_EMPTY, "")
-    try:
-        stored = dict(partner_forms.profiles(assistant.settings.corpus_dir))[rel]
-        d = partner_forms.draft_of(rel, stored)
-    except Exception:
-        log.exception("opening profile %r failed", rel)
-        return (*PARTNER_EMPTY, STAFF_FAILED)
-    return (
-        d.id,
-        d.name,
-        d.short_name,
-        d.kind,
-        d.founding_partner,
-        d.parent,
-        d.description_de,
-        d.description_en,
-        d.topics,
-        d.location,
-        d.website,
-        d.routes,
-        d.unknown,
-        "\n".join(d.sources),
-        d.last_verified,
-        "",
-    )
-
-
-def save_partner(assistant: Assistant, user: str, rel: str | None, *values: Any) -> str:
-    """Save the profile form (values in the order of ``open_partner``, without the status)."""
-    if not signed_in(assistant, user):
-        return LOCKED
-    if not rel:
-        return "❌ Bitte ein Profil wählen. / Please choose a profile."
-    (
-        ident,
-        name,
-        short,
-        kind,
-        founding,
-        parent,
-        de,
-        en,
-        topics,
-        where,
-        web,
-        routes,
-        unknown,
-        sources,
-        verified,
-    ) = values
-    draft = partner_forms.PartnerDraft(
-        rel=rel,
-        id=ident or "",
-        name=name or "",
-        kind=kind or "company",
-        description_de=de or "",
-        description_en=en or "",
-        topics=list(topics or []),
-        location=where or "",
-        sources=faq_forms.lines(sources),
-        last_verified=verified or "",
-        short_name=short or "",
-        parent=parent or "",
-        founding_partner=bool(founding),
-        website=web or "",
-        routes=_rows(routes),
-        unknown=_rows(unknown),
-    )
-    try:
-        report = partner_forms.edit(assistant, draft, user)
-    except NotEditable:
-        return NOT_EDITABLE
-    except (CorpusError, IndexingFailed) as exc:
-        return failure(exc)
-    except Exception:
-        log.exception("saving profile %r failed", rel)
-        return STAFF_FAILED
-    return f"✅ `{rel}`: {report.summary()}"
-
-
-def _rows(table: Any) -> list[list[str]]:
-    """A Dataframe's value (list of rows, or a pandas frame) as rows of strings."""
-    if table is None:
-        return []
-    if hasattr(table, "values") and hasattr(table, "columns"):
-        table = table.values.tolist()
-    return [["" if c is None else str(c) for c in row] for row in table]

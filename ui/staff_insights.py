@@ -7,10 +7,9 @@ checks the login and logs (never shows) an unexpected error.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 from typing import Any
-
-import pandas as pd
 
 from assistant.curation import insights, stale
 from assistant.curation.yaml_edit import NotEditable
@@ -29,7 +28,6 @@ STALE_HEADERS = [
     "Status",
 ]
 TOP_HEADERS = ["Frage / question", "Anzahl / times", "beantwortet / answered"]
-CHART_X, CHART_Y = "source", "answers"
 PERIOD_CHOICES = [("7 Tage / days", 7), ("30 Tage / days", 30)]
 
 
@@ -94,19 +92,18 @@ def _share(value: float | None) -> str:
 
 def insights_view(
     assistant: Assistant, user: str, days: int | None
-) -> tuple[str, list[list[Any]], pd.DataFrame, str]:
+) -> tuple[str, list[list[Any]], str, str]:
     """Figures, most asked questions, answers by source (for the chart), never-cited files."""
-    empty = _chart([])
     if not signed_in(assistant, user):
-        return LOCKED, [], empty, ""
+        return LOCKED, [], "", ""
     if assistant.feedback is None:
-        return "Fragen werden nicht gespeichert (ASSISTANT_FEEDBACK=false).", [], empty, ""
+        return "Fragen werden nicht gespeichert (ASSISTANT_FEEDBACK=false).", [], "", ""
     period = int(days or 30)
     try:
         found = insights.insights(assistant, period)
     except Exception:
         log.exception("the insights view failed")
-        return STAFF_FAILED, [], empty, ""
+        return STAFF_FAILED, [], "", ""
     numbers = (
         f"Letzte / last **{period}** Tage / days: **{found.questions}** Fragen / questions · "
         f"beantwortet / answered **{_share(found.answered_share)}** · "
@@ -115,7 +112,7 @@ def insights_view(
         f"{assistant.settings.feedback_retention_days} Tage / days"
     )
     top = [[question, times, answered] for question, times, answered in found.top]
-    chart = _chart(found.by_source[:15])
+    chart = chart_html(found.by_source[:15])
     unused = (
         "**Nie zitiert / never cited:** " + ", ".join(f"`{s}`" for s in found.never_cited)
         if found.never_cited
@@ -124,13 +121,29 @@ def insights_view(
     return numbers, top, chart, unused
 
 
-def _chart(by_source: list[tuple[str, int]]) -> pd.DataFrame:
-    """The chart's data; typed even when empty, or the plot takes the sources for numbers."""
-    return pd.DataFrame(
-        {
-            CHART_X: pd.Series([s for s, _ in by_source], dtype=object),
-            CHART_Y: pd.Series([n for _, n in by_source], dtype="int64"),
-        }
+def chart_html(by_source: list[tuple[str, int]]) -> str:
+    """Answers by source as a table with a bar per row: read by screen readers as a table.
+
+    Gradio's BarPlot draws unlabeled SVG marks (axe-core: svg-img-alt), so the chart is plain
+    HTML; the bars are decorative (``aria-hidden``), the numbers are in the cells.
+    """
+    if not by_source:
+        return "<p>Noch keine zitierten Antworten. / No cited answers yet.</p>"
+    most = max(n for _, n in by_source)
+    rows = "".join(
+        f"<tr><td><code>{html.escape(source)}</code></td><td>{n}</td>"
+        f'<td style="width:50%"><span aria-hidden="true" style="display:inline-block;'
+        f'height:0.9em;background:#1d4ed8;width:{max(2, round(100 * n / most))}%"></span></td>'
+        "</tr>"
+        for source, n in by_source
+    )
+    return (
+        '<table style="width:100%"><caption style="text-align:left;font-weight:600">'
+        "Antworten nach Quelle / answers by source</caption><thead><tr>"
+        '<th style="text-align:left">Quelle / source</th>'
+        '<th style="text-align:left">Antworten / answers</th>'
+        '<th style="text-align:left">Anteil / share</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
     )
 
 

@@ -16,7 +16,7 @@ from assistant.curation import faq_forms
 from assistant.curation.faq_forms import AUDIENCES
 from assistant.curation.partner_forms import KINDS, ROUTE_COLUMNS, UNKNOWN_COLUMNS
 from assistant.pipeline import Assistant
-from ui import staff_forms, staff_insights
+from ui import staff_forms, staff_insights, staff_partner
 
 CHECK_SAVE_INDEX = "Prüfen, speichern, indexieren / check, save, index"
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
@@ -136,7 +136,7 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
         de = gr.Textbox(label="Beschreibung Deutsch / description in German", lines=5)
         en = gr.Textbox(label="Beschreibung Englisch / description in English", lines=5)
     topics = gr.Dropdown(
-        staff_forms.topic_choices(assistant),
+        staff_partner.topic_choices(assistant),
         multiselect=True,
         label="Themen / topics",
         elem_id="partner-topics",
@@ -168,10 +168,10 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
     fields = [ident, name, short, kind, founding, parent, de, en, topics, where, web, routes]
     fields += [unknown, sources, verified]
     picker.change(
-        partial(staff_forms.open_partner, assistant), [user, picker], [*fields, status], **PRIVATE
+        partial(staff_partner.open_partner, assistant), [user, picker], [*fields, status], **PRIVATE
     )
     save.click(
-        partial(staff_forms.save_partner, assistant), [user, picker, *fields], [status], **PRIVATE
+        partial(staff_partner.save_partner, assistant), [user, picker, *fields], [status], **PRIVATE
     ).then(audited, [user], [audit], **PRIVATE)
     return picker
 
@@ -210,23 +210,20 @@ def insights_view(assistant: Assistant, user: gr.State) -> tuple[list[Any], gr.R
     top = gr.Dataframe(
         headers=staff_insights.TOP_HEADERS, interactive=False, wrap=True, elem_id="insights-top"
     )
-    chart = gr.BarPlot(
-        x=staff_insights.CHART_X,
-        y=staff_insights.CHART_Y,
-        title="Antworten nach Quelle / answers by source",
-        x_title="Quelle / source",
-        y_title="Antworten / answers",
-        y_lim=[0, None],  # from zero: one cited source would otherwise get a bar of no height
-        elem_id="insights-chart",
-        sort="-y",
-    )
+    chart = gr.HTML(elem_id="insights-chart")
     unused = gr.Markdown(elem_id="insights-unused")
     with gr.Row():
         export = gr.Button(
             "Fragenprotokoll als CSV / question log as CSV", elem_id="insights-export"
         )
-        download = gr.File(label="CSV", elem_id="insights-csv", interactive=False)
+        # hidden until there is a file: an empty File is an unnamed region to axe-core
+        download = gr.File(label="CSV", elem_id="insights-csv", interactive=False, visible=False)
     outputs = [numbers, top, chart, unused]
     days.change(partial(staff_insights.insights_view, assistant), [user, days], outputs, **PRIVATE)
-    export.click(partial(staff_insights.export_log, assistant), [user], [download], **PRIVATE)
+    export.click(
+        lambda who: gr.File(value=staff_insights.export_log(assistant, who), visible=True),
+        [user],
+        [download],
+        **PRIVATE,
+    )
     return outputs, days
