@@ -162,7 +162,7 @@ class FeedbackLog:
             + _OPEN.format(q="questions")
             + "  GROUP BY normalized"
             ") AS g JOIN questions AS q ON q.id = g.id"
-            " ORDER BY g.times DESC, g.last_asked DESC LIMIT ?",
+            " ORDER BY g.times DESC, g.last_asked DESC, g.id DESC LIMIT ?",
             (limit,),
         )
         return [dict(row) for row in rows]

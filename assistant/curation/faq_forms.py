@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.curation import yaml_edit
+from assistant.curation.writes import rewrite
 from assistant.pipeline import Assistant
 from index.indexer import IndexReport
 from index.schemas import FaqEntry
@@ -174,17 +175,14 @@ def edited_text(text: str, old_id: str, draft: FaqDraft) -> str:
 
 def add(assistant: Assistant, draft: FaqDraft, who: str) -> IndexReport:
     """Validate the new entry with the whole corpus, write its file, index (or undo)."""
-    text = assistant.corpus_file(draft.file)
-    return assistant.save_corpus_file(draft.file, added_text(text, draft), who=who)
+    return rewrite(assistant, draft.file, lambda text: added_text(text, draft), who)
 
 
 def edit(assistant: Assistant, old_id: str, draft: FaqDraft, who: str) -> IndexReport:
     """Save changed fields of entry ``old_id``; the rest of its file stays byte for byte."""
-    text = assistant.corpus_file(draft.file)
-    return assistant.save_corpus_file(draft.file, edited_text(text, old_id, draft), who=who)
+    return rewrite(assistant, draft.file, lambda text: edited_text(text, old_id, draft), who)
 
 
 def retire(assistant: Assistant, rel: str, ident: str, who: str) -> IndexReport:
     """Remove entry ``ident`` from its file (a file's last entry cannot go: the schema)."""
-    text = assistant.corpus_file(rel)
-    return assistant.save_corpus_file(rel, yaml_edit.remove_entry(text, ident), who=who)
+    return rewrite(assistant, rel, lambda text: yaml_edit.remove_entry(text, ident), who)

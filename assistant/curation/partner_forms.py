@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from assistant.curation import yaml_edit
+from assistant.curation.writes import rewrite
 from assistant.pipeline import Assistant
 from index.indexer import IndexReport
 
@@ -150,5 +151,4 @@ def edited_text(text: str, draft: PartnerDraft) -> str:
 
 def edit(assistant: Assistant, draft: PartnerDraft, who: str) -> IndexReport:
     """Save the form: validated with the whole corpus, written atomically, indexed, audited."""
-    text = assistant.corpus_file(draft.rel)
-    return assistant.save_corpus_file(draft.rel, edited_text(text, draft), who=who)
+    return rewrite(assistant, draft.rel, lambda text: edited_text(text, draft), who)

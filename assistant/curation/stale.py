@@ -17,6 +17,7 @@ import yaml
 
 from assistant.curation import yaml_edit
 from assistant.curation.faq_forms import default_valid_until, entries
+from assistant.curation.writes import rewrite
 from assistant.pipeline import Assistant
 from index.indexer import IndexReport
 
@@ -123,5 +124,4 @@ def mark_verified(
         kind = "faq"
     else:
         new_date, kind = day.isoformat(), "partner"
-    text = verified_text(assistant.corpus_file(rel), kind, ident, new_date)
-    return assistant.save_corpus_file(rel, text, who=who)
+    return rewrite(assistant, rel, lambda text: verified_text(text, kind, ident, new_date), who)
