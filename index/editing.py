@@ -23,7 +23,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -106,11 +106,14 @@ def document_files(
 
 @dataclass(frozen=True)
 class FileChange:
-    """One corpus file a change writes: its bytes before (None: new file) and after."""
+    """One corpus file a change writes: its bytes before (None: new file) and after.
+
+    ``after`` None removes the file (a retired partner profile, say).
+    """
 
     rel: str
     before: bytes | None
-    after: bytes
+    after: bytes | None
 
     @property
     def before_sha256(self) -> str:
@@ -119,7 +122,7 @@ class FileChange:
 
     @property
     def after_sha256(self) -> str:
-        """SHA-256 of the file as the change writes it."""
+        """SHA-256 of the file as the change writes it ("" when the change removes it)."""
         return sha256(self.after)
 
 
@@ -171,13 +174,18 @@ def sha256(data: bytes | None) -> str:
 
 
 def stage_change(
-    corpus_dir: Path, files: dict[str, bytes], replace: bool = False, limits: Limits | None = None
+    corpus_dir: Path,
+    files: dict[str, bytes],
+    replace: bool = False,
+    limits: Limits | None = None,
+    remove: Sequence[str] = (),
 ) -> list[FileChange]:
     """Validate the corpus with ``files`` (corpus-relative paths) written; write nothing.
 
     New files must not exist yet unless ``replace``; edited files must exist already.
-    ``limits`` are those the index will apply (default: the settings' defaults), so a change
-    accepted here is not refused by indexing. Returns the changes with the current bytes.
+    ``remove`` names files the change deletes (they must exist). ``limits`` are those the
+    index will apply (default: the settings' defaults), so a change accepted here is not
+    refused by indexing. Returns the changes with the current bytes.
     """
     problems = []
     changes = []
@@ -194,6 +202,12 @@ def stage_change(
             problems.append(Problem(rel, 1, "no such file to edit"))
         before = target.read_bytes() if target.is_file() else None
         changes.append(FileChange(rel, before, data))
+    for rel in remove:
+        target = _inside(corpus_dir, rel)
+        if not target.is_file():
+            problems.append(Problem(rel, 1, "no such file to remove"))
+            continue
+        changes.append(FileChange(rel, target.read_bytes(), None))
     if problems:
         raise CorpusError(problems)
     with tempfile.TemporaryDirectory(prefix="corpus-change-") as scratch:
@@ -202,6 +216,8 @@ def stage_change(
         for rel, data in files.items():
             (staged / rel).parent.mkdir(parents=True, exist_ok=True)
             (staged / rel).write_bytes(data)
+        for rel in remove:
+            (staged / rel).unlink()
         load_corpus(staged, limits)  # raises CorpusError with file:line problems
     return changes
 
@@ -211,7 +227,11 @@ def write_changes(corpus_dir: Path, changes: list[FileChange]) -> None:
     written: list[FileChange] = []
     try:
         for change in changes:
-            _write_atomically(_inside(corpus_dir, change.rel), change.after)
+            target = _inside(corpus_dir, change.rel)
+            if change.after is None:
+                target.unlink()
+            else:
+                _write_atomically(target, change.after)
             written.append(change)
     except BaseException:
         undo_changes(corpus_dir, written)
@@ -250,8 +270,11 @@ def change_corpus(
     who: str = "",
     action: str = "change",
     journal: Journal | None = None,
+    remove: Sequence[str] = (),
 ) -> T:
     """Validate, write and index a change (``index`` re-indexes the corpus), all or nothing.
+
+    ``remove`` names files the change deletes (put back like the others on failure).
 
     Every file is recorded in ``journal``: refused, begun, then done or failed. If ``index``
     raises anything, the files are put back, indexed again, and the error is raised: a
@@ -259,10 +282,11 @@ def change_corpus(
     ``IndexingFailed`` (``KeyboardInterrupt`` and the like as themselves).
     """
     try:
-        changes = stage_change(corpus_dir, files, replace, limits)
+        changes = stage_change(corpus_dir, files, replace, limits, remove)
     except CorpusError as exc:
         first = str(exc.problems[0]) if exc.problems else "invalid"
-        for rel, data in files.items():
+        after: dict[str, bytes | None] = {**files, **dict.fromkeys(remove)}
+        for rel, data in after.items():
             _record(
                 journal,
                 who,

@@ -260,3 +260,22 @@ def test_two_forms_saved_at_once_both_land(assistant: Assistant) -> None:
         thread.join()
     ids = [e["id"] for _, e in faq_forms.entries(assistant.settings.corpus_dir)]
     assert {"parallel-1", "parallel-2"} <= set(ids)
+
+
+def test_retiring_a_profile_others_name_as_parent_is_refused(tmp_path: Path) -> None:
+    """Removal goes through the same whole-corpus check; the refusal names the reason."""
+    import shutil
+
+    from index.editing import stage_change
+    from index.validation import CorpusError
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    with pytest.raises(CorpusError) as refused:
+        stage_change(corpus, {}, remove=["partners/fh-aachen.yaml"])
+    assert "unknown partner 'fh-aachen'" in str(refused.value.problems[0])
+    changes = stage_change(corpus, {}, remove=["partners/ki-nrw.yaml"])
+    assert changes[0].after is None and changes[0].before is not None
+    with pytest.raises(CorpusError):
+        stage_change(corpus, {}, remove=["partners/no-such.yaml"])
+    assert (corpus / "partners" / "fh-aachen.yaml").exists()

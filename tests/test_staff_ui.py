@@ -345,3 +345,31 @@ def test_new_views_log_unexpected_errors_instead_of_showing_them(
         ]
     assert shown == [staff.STAFF_FAILED] * 4
     assert secret in caplog.text
+
+
+def test_profiles_are_added_edited_and_retired_through_the_form(staffed: Assistant) -> None:
+    rel = "partners/beispiel-robotik.yaml"
+    values = list(staff_partner.open_partner(staffed, "anna", rel)[:-1])
+    assert values[0] == "beispiel-robotik" and values[8] == ["robotics"]
+    assert ("Robotik / Robotics", "robotics") in staff_partner.topic_choices(staffed)
+    renamed = [*values]
+    renamed[0] = "anders"
+    assert "keeps its id" in staff_partner.save_partner(staffed, "anna", rel, *renamed)
+    new = [*values]
+    new[0], new[1] = "beispiel-vision", "Beispiel Vision GmbH"
+    new[11] = [["Vertrieb", "Sales office", "", "vertrieb@example.org"]]
+    added = staff_partner.save_partner(staffed, "anna", None, *new)
+    assert added.startswith("✅ `partners/beispiel-vision.yaml`"), added
+    text = staffed.corpus_file("partners/beispiel-vision.yaml")
+    assert text.startswith("id: beispiel-vision\nname: Beispiel Vision GmbH\nkind: company\n")
+    picker = staff_partner.picker_after_save(staffed, "anna", "beispiel-vision", None)
+    assert picker.value == "partners/beispiel-vision.yaml"
+    assert staff_partner.save_partner(staffed, "anna", None, *new).startswith("❌")  # exists
+    retired = staff_partner.retire_partner(staffed, "anna", "partners/beispiel-vision.yaml")
+    assert retired.startswith("✅")
+    assert not (staffed.settings.corpus_dir / "partners" / "beispiel-vision.yaml").exists()
+    assert [(r[2], r[3], r[5]) for r in staff.audit_view(staffed, "anna")[:1]] == [
+        ("retire", "partners/beispiel-vision.yaml", "")
+    ]
+    assert staff_partner.retire_partner(staffed, "", rel) == staff.LOCKED
+    assert (staffed.settings.corpus_dir / rel).exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import gradio as gr
 import yaml
 
 from assistant.curation import faq_forms, partner_forms
@@ -67,11 +68,15 @@ PARTNER_EMPTY: tuple[Any, ...] = (
 
 
 def open_partner(assistant: Assistant, user: str, rel: str | None) -> tuple[Any, ...]:
-    """The profile form's values (order of ``PARTNER_INPUTS`` in ``ui.staff``) and a status."""
+    """The profile form's values (order of ``partner_view``'s fields) and a status.
+
+    The status is left as it is (``gr.skip()``) unless opening fails: the picker also changes
+    after a save, and the save's message should stay.
+    """
     if not signed_in(assistant, user):
         return (*PARTNER_EMPTY, LOCKED)
     if not rel:
-        return (*PARTNER_EMPTY, "")
+        return (*PARTNER_EMPTY, gr.skip())
     try:
         stored = dict(partner_forms.profiles(assistant.settings.corpus_dir))[rel]
         d = partner_forms.draft_of(rel, stored)
@@ -94,16 +99,17 @@ def open_partner(assistant: Assistant, user: str, rel: str | None) -> tuple[Any,
         d.unknown,
         "\n".join(d.sources),
         d.last_verified,
-        "",
+        gr.skip(),
     )
 
 
 def save_partner(assistant: Assistant, user: str, rel: str | None, *values: Any) -> str:
-    """Save the profile form (values in the order of ``open_partner``, without the status)."""
+    """Save the profile form (values in the order of ``open_partner``, without the status).
+
+    With no profile chosen it is a new profile, ``partners/<id>.yaml``.
+    """
     if not signed_in(assistant, user):
         return LOCKED
-    if not rel:
-        return "❌ Bitte ein Profil wählen. / Please choose a profile."
     (
         ident,
         name,
@@ -122,7 +128,7 @@ def save_partner(assistant: Assistant, user: str, rel: str | None, *values: Any)
         verified,
     ) = values
     draft = partner_forms.PartnerDraft(
-        rel=rel,
+        rel=rel or "",
         id=ident or "",
         name=name or "",
         kind=kind or "company",
@@ -140,7 +146,15 @@ def save_partner(assistant: Assistant, user: str, rel: str | None, *values: Any)
         unknown=_rows(unknown),
     )
     try:
-        report = partner_forms.edit(assistant, draft, user)
+        if not rel:
+            report = partner_forms.add(assistant, draft, user)
+        elif partner_forms.stored_id(assistant.settings.corpus_dir, rel) != draft.id.strip():
+            return (
+                "❌ Die ID eines Profils bleibt; für eine neue ID ein neues Profil anlegen. / "
+                "A profile keeps its id; create a new profile for a new id."
+            )
+        else:
+            report = partner_forms.edit(assistant, draft, user)
     except NotEditable:
         return NOT_EDITABLE
     except (CorpusError, IndexingFailed) as exc:
@@ -148,7 +162,7 @@ def save_partner(assistant: Assistant, user: str, rel: str | None, *values: Any)
     except Exception:
         log.exception("saving profile %r failed", rel)
         return STAFF_FAILED
-    return f"✅ `{rel}`: {report.summary()}"
+    return f"✅ `{draft.rel}`: {report.summary()}"
 
 
 def _rows(table: Any) -> list[list[str]]:
@@ -158,3 +172,35 @@ def _rows(table: Any) -> list[list[str]]:
     if hasattr(table, "values") and hasattr(table, "columns"):
         table = table.values.tolist()
     return [["" if c is None else str(c) for c in row] for row in table]
+
+
+def retire_partner(assistant: Assistant, user: str, rel: str | None) -> str:
+    """Remove the chosen profile (refused with the reason if another profile names it)."""
+    if not signed_in(assistant, user):
+        return LOCKED
+    if not rel:
+        return "❌ Bitte ein Profil wählen. / Please choose a profile."
+    try:
+        partner_forms.retire(assistant, rel, user)
+    except KeyError:
+        return "❌ Profil nicht gefunden. / Profile not found."
+    except (CorpusError, IndexingFailed) as exc:
+        return failure(exc)
+    except Exception:
+        log.exception("retiring profile %r failed", rel)
+        return STAFF_FAILED
+    return f"✅ `{rel}` entfernt / retired."
+
+
+def picker_after_save(assistant: Assistant, user: str, ident: str, rel: str | None) -> Any:
+    """The profile picker after a save or retire: current choices, the saved profile chosen."""
+    choices = partner_choices(assistant, user)
+    saved = f"partners/{(ident or '').strip()}.yaml"
+    value = (
+        rel
+        if rel in {v for _, v in choices}
+        else saved
+        if saved in {v for _, v in choices}
+        else None
+    )
+    return gr.Dropdown(choices=choices, value=value)

@@ -121,9 +121,13 @@ def faq_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> 
 
 def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> gr.Dropdown:
     """The profile form: every field of the schema, topics from the vocabulary."""
-    picker = gr.Dropdown([], value=None, label="Profil / profile", elem_id="partner-edit")
     with gr.Row():
-        ident = gr.Textbox(label="ID", interactive=False, elem_id="partner-id")
+        picker = gr.Dropdown(
+            [], value=None, label="Profil / profile", elem_id="partner-edit", scale=4
+        )
+        fresh = gr.Button("Neues Profil / new profile", elem_id="partner-new", scale=1)
+    with gr.Row():
+        ident = gr.Textbox(label="ID (a-z, 0-9, -)", elem_id="partner-id")
         name = gr.Textbox(label="Name", elem_id="partner-name")
         short = gr.Textbox(label="Kurzname / short name", elem_id="partner-short")
     with gr.Row():
@@ -163,16 +167,29 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
     with gr.Row():
         sources = gr.Textbox(label="Quellen (URL), eine pro Zeile / sources, one per line", lines=3)
         verified = gr.Textbox(label="Zuletzt geprüft / last verified (JJJJ-MM-TT)")
-    save = gr.Button(CHECK_SAVE_INDEX, variant="primary", elem_id="partner-save")
+    with gr.Row():
+        save = gr.Button(CHECK_SAVE_INDEX, variant="primary", elem_id="partner-save")
+        retire = gr.Button("Profil entfernen / retire profile", elem_id="partner-retire")
     status = gr.Markdown(elem_id="partner-status")
     fields = [ident, name, short, kind, founding, parent, de, en, topics, where, web, routes]
     fields += [unknown, sources, verified]
     picker.change(
         partial(staff_partner.open_partner, assistant), [user, picker], [*fields, status], **PRIVATE
     )
+    fresh.click(lambda: gr.Dropdown(value=None), None, [picker], **PRIVATE).then(
+        lambda: (*staff_partner.PARTNER_EMPTY, ""), None, [*fields, status], **PRIVATE
+    )
+    after = partial(staff_partner.picker_after_save, assistant)
     save.click(
         partial(staff_partner.save_partner, assistant), [user, picker, *fields], [status], **PRIVATE
-    ).then(audited, [user], [audit], **PRIVATE)
+    ).then(after, [user, ident, picker], [picker], **PRIVATE).then(
+        audited, [user], [audit], **PRIVATE
+    )
+    retire.click(
+        partial(staff_partner.retire_partner, assistant), [user, picker], [status], **PRIVATE
+    ).then(after, [user, ident, picker], [picker], **PRIVATE).then(
+        audited, [user], [audit], **PRIVATE
+    )
     return picker
 
 

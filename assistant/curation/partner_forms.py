@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from assistant.curation import yaml_edit
-from assistant.curation.writes import rewrite
+from assistant.curation.writes import change_files, rewrite
 from assistant.pipeline import Assistant
 from index.indexer import IndexReport
 
@@ -110,6 +110,11 @@ def profiles(corpus_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def stored_id(corpus_dir: Path, rel: str) -> str:
+    """The id the profile file ``rel`` holds now."""
+    return str(dict(profiles(corpus_dir))[rel].get("id", ""))
+
+
 def draft_of(rel: str, stored: dict[str, Any]) -> PartnerDraft:
     """The form's fields for a stored profile."""
     description = stored.get("description") or {}
@@ -152,3 +157,26 @@ def edited_text(text: str, draft: PartnerDraft) -> str:
 def edit(assistant: Assistant, draft: PartnerDraft, who: str) -> IndexReport:
     """Save the form: validated with the whole corpus, written atomically, indexed, audited."""
     return rewrite(assistant, draft.rel, lambda text: edited_text(text, draft), who)
+
+
+def profile_text(draft: PartnerDraft) -> str:
+    """A new profile file in the corpus's layout (keys in the schema's order)."""
+    return "".join(
+        yaml_edit.render(key, value, 0)
+        for key, value in draft.profile().items()
+        if value is not None and value != [] and value != ""
+    )
+
+
+def add(assistant: Assistant, draft: PartnerDraft, who: str) -> IndexReport:
+    """Write a new profile ``partners/<id>.yaml``, validated with the whole corpus, indexed."""
+    rel = f"partners/{draft.id.strip()}.yaml"
+    draft.rel = rel
+    return change_files(assistant, {rel: profile_text(draft).encode("utf-8")}, who, "add")
+
+
+def retire(assistant: Assistant, rel: str, who: str) -> IndexReport:
+    """Remove a profile file; refused (``CorpusError``) if another profile names it as parent."""
+    if rel not in {r for r, _ in profiles(assistant.settings.corpus_dir)}:
+        raise KeyError(rel)
+    return change_files(assistant, {}, who, "retire", remove=[rel])

@@ -10,10 +10,12 @@ directory are not a supported set-up for staff writes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.pipeline import Assistant
+from index.editing import change_corpus
 from index.indexer import IndexReport
+from index.limits import Limits
 
 _LOCK = threading.Lock()
 
@@ -23,3 +25,30 @@ def rewrite(assistant: Assistant, rel: str, change: Callable[[str], str], who: s
     with _LOCK:
         text = assistant.corpus_file(rel)
         return assistant.save_corpus_file(rel, change(text), who=who)
+
+
+def change_files(
+    assistant: Assistant,
+    files: dict[str, bytes],
+    who: str,
+    action: str,
+    remove: Sequence[str] = (),
+) -> IndexReport:
+    """Add (or remove) whole corpus files: a new or retired partner profile.
+
+    ``Assistant.save_corpus_file`` only replaces existing files, so this calls the same
+    ``change_corpus`` path (validation, atomic write, indexing, audit, undo) directly, under
+    the assistant's own one-change-at-a-time lock as ``Assistant.add_document`` does.
+    """
+    settings = assistant.settings
+    with _LOCK, assistant._lock:  # the lock add_document and edits take; no public handle
+        return change_corpus(
+            settings.corpus_dir,
+            files,
+            assistant.index,
+            limits=Limits.from_settings(settings),
+            who=who,
+            action=action,
+            journal=assistant.staff,
+            remove=remove,
+        )
