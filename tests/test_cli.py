@@ -1,7 +1,11 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURE_CORPUS, run_cli
+
+pytestmark = pytest.mark.e2e  # every test runs the command in a subprocess
 
 
 def test_ask_json_answers_the_founding_date(real_data_dir: Path) -> None:

@@ -98,6 +98,7 @@ def test_gap_section_must_exist(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
+@pytest.mark.e2e
 def test_corpus_check_command_exit_codes() -> None:
     good = run_cli("corpus", "check", "--corpus", str(REAL_CORPUS))
     assert good.returncode == 0

