@@ -33,6 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -113,7 +114,8 @@ class Corpus(Protocol):
 
 
 def shown(url: str) -> str:
-    """``url`` cut for a message (a hostile one may be long)."""
+    """``url`` for a message: cut (a hostile one may be long), unprintable characters as ``?``."""
+    url = "".join(c if c.isprintable() else "?" for c in url[:201])
     return url if len(url) <= 200 else url[:200] + "…"
 
 
@@ -204,12 +206,13 @@ def fetch(
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise _too_large(int(declared), max_bytes)
-            data = _read(response, max_bytes, deadline, timeout)
+            data = _read(response, max_bytes, deadline)
             charset = response.headers.get_content_charset()
     except ImportRefused:
         raise
-    except urllib.error.HTTPError as exc:
-        message = f"the server answered {exc.code} {exc.reason}: {shown(url)}"
+    except urllib.error.HTTPError as exc:  # the standard phrase, not the server's own text
+        phrase = HTTPStatus(exc.code).phrase if exc.code in HTTPStatus._value2member_map_ else ""
+        message = f"the server answered {exc.code} {phrase}: {shown(url)}".replace(" :", ":")
         raise ImportRefused("status", message, status=exc.code) from None
     except TimeoutError:
         raise _timed_out(url, timeout) from None
@@ -224,7 +227,7 @@ def fetch(
     return FetchedPage(checked, final, data, charset, dt.datetime.now(dt.UTC))
 
 
-def _read(response: Any, max_bytes: int, deadline: float, timeout: float) -> bytes:
+def _read(response: Any, max_bytes: int, deadline: float) -> bytes:
     """The body, at most ``max_bytes``, by ``deadline``.
 
     ``read1`` returns what has arrived (one receive): ``read(n)`` would wait for all ``n``
