@@ -44,7 +44,7 @@ _HTML_TAG = re.compile(
 )
 # What a Word file may unpack to. A .docx of 2,000,000 characters of text (the default
 # ASSISTANT_MAX_DOCUMENT_CHARS) written by python-docx has a word/document.xml of 2.15 MB (and
-# is read in 3.9 s, 2 cores); Word's own markup (runs, revision ids, spell-check marks) adds
+# is read in 0.1 s); Word's own markup (runs, revision ids, spell-check marks) adds
 # several times that. Beyond these bounds the file is a ZIP bomb or far over the text limit.
 DOCX_MAX_DOCUMENT_XML = 64_000_000
 DOCX_MAX_UNPACKED = 256_000_000

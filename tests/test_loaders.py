@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -272,3 +273,28 @@ def test_word_upload_is_indexed_and_answers(
     answer = assistant.ask("Wie viele Workshops hat die Allianz 2025 veranstaltet?")
     assert not answer.abstained
     assert "documents/jahresbericht-2025.docx" in {c.source for c in answer.citations}
+
+
+def with_body(docx: bytes, body: bytes) -> bytes:
+    """``docx`` with its ``word/document.xml`` body replaced by ``body``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, _, rest = data.partition(b"<w:body>")
+                data = head + b"<w:body>" + body + b"</w:body>" + rest.partition(b"</w:body>")[2]
+            target.writestr(item, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_slow_word_file_is_stopped_at_the_timeout(corpus_copy: Path) -> None:
+    """300,000 one-letter paragraphs: 10 MB of XML in a 66 KB file, 9.7 s of python-docx."""
+    paragraph = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    rel = add(corpus_copy, "langsam.docx", with_body(word_file(), paragraph * 300_000))
+    started = time.perf_counter()
+    assert problems(corpus_copy, Limits(parse_timeout=0.5)) == [
+        f"{rel}:1: Word file took longer than 0.5 s to parse and was stopped "
+        "(ASSISTANT_PARSE_TIMEOUT)"
+    ]
+    assert time.perf_counter() - started < 0.5 + 5.0  # worker start is not parse time
