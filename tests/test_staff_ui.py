@@ -172,11 +172,11 @@ def test_failed_indexing_is_reported_without_its_cause(
     real = pipeline.index_corpus
     calls = []
 
-    def once(*args: object) -> object:
+    def once(*args: Any, **kwargs: Any) -> object:
         calls.append(1)
         if len(calls) == 1:
             raise OSError("/srv/chroma: disk full")
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "index_corpus", once)
     text = staffed.corpus_file("faq/general.yaml").replace("beitragsfrei", "kostenlos")

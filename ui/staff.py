@@ -243,7 +243,9 @@ def staff_tab(assistant: Assistant) -> None:
                     parts = _feedback_view(assistant, user)
                 audited = partial(audit_view, assistant)
                 with gr.Tab("FAQ-Einträge / FAQ entries", id="staff-faq"):
-                    faq = staff_views.faq_view(assistant, user, audited, parts.audit)
+                    faq = staff_views.faq_view(
+                        assistant, user, audited, parts.audit, parts.question
+                    )
                 with gr.Tab("Partnerprofile / partner profiles", id="staff-partners"):
                     partner = staff_views.partner_view(assistant, user, audited, parts.audit)
                 with gr.Tab("Veraltet / stale", id="staff-stale-view"):
@@ -287,10 +289,11 @@ def staff_tab(assistant: Assistant) -> None:
 
         def create(who: str, question: str | None, file: str | None) -> tuple[Any, ...]:
             form = staff_forms.open_question(assistant, who, question, file)
-            return (*form.outputs(), gr.Tabs(selected="staff-faq"))
+            # the edit picker is cleared (which leaves the form as filled here)
+            return (*form.outputs(), gr.Tabs(selected="staff-faq"), gr.Dropdown(value=None))
 
         parts.create.click(
-            create, [user, parts.question, faq.file], [*faq.outputs, views], **PRIVATE
+            create, [user, parts.question, faq.file], [*faq.outputs, views, faq.picker], **PRIVATE
         )
 
         def edit(key: str | None) -> tuple[Any, ...]:

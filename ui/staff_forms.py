@@ -22,6 +22,7 @@ from ui.staff_common import LOCKED, STAFF_FAILED, failure, signed_in
 
 log = logging.getLogger(__name__)
 
+NEW_ENTRY = "Neuer Eintrag / new entry"
 NOT_EDITABLE = (
     "❌ Diese Datei ist anders aufgebaut, als das Formular sie lesen kann; bitte im YAML-Editor "
     "bearbeiten. / This file is laid out in a way the form cannot follow; please use the YAML "
@@ -68,7 +69,7 @@ class FaqForm:
             self.valid_until,
             self.known_gap,
             self.closes,
-            self.status,
+            self.status or gr.skip(),  # an opened entry keeps the message of the save before
         )
 
 

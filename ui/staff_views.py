@@ -31,7 +31,9 @@ class FaqView:
     file: gr.Dropdown
 
 
-def faq_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> FaqView:
+def faq_view(
+    assistant: Assistant, user: gr.State, audited: Any, audit: Any, question: gr.Dropdown
+) -> FaqView:
     """The FAQ entry form: new (from a question or empty), edit, retire."""
     files = faq_forms.faq_files(assistant.settings.corpus_dir)
     mode = gr.State("")  # "" = a new entry, else the id of the entry being edited
@@ -95,27 +97,41 @@ def faq_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> 
     fields = [mode, file, ident, audience, q_de, q_en, a_de, a_en, suggested, sources, owner]
     fields += [valid, gap, closes]
 
-    def entries(who: str) -> gr.Dropdown:
-        return gr.Dropdown(choices=staff_forms.entry_choices(assistant, who), value=None)
+    def entries(who: str, rel: str | None, ident: str) -> gr.Dropdown:
+        choices = staff_forms.entry_choices(assistant, who)
+        key = f"{rel}#{ident}"
+        return gr.Dropdown(choices=choices, value=key if key in {v for _, v in choices} else None)
 
-    picker.change(
-        lambda who, key: staff_forms.open_entry(assistant, who, key).outputs(),
-        [user, picker],
-        outputs,
-        **PRIVATE,
-    )
+    def opened(who: str, key: str | None) -> tuple[Any, ...]:
+        if not key:  # the picker was cleared: the form stays as it is
+            return tuple(gr.skip() for _ in outputs)
+        return staff_forms.open_entry(assistant, who, key).outputs()
+
+    picker.change(opened, [user, picker], outputs, **PRIVATE)
     fresh.click(
-        lambda who: staff_forms.FaqForm(file=files[0] if files else None, owner=who).outputs(),
+        lambda who: staff_forms.FaqForm(
+            file=files[0] if files else None, owner=who, status=staff_forms.NEW_ENTRY
+        ).outputs(),
         [user],
         outputs,
         **PRIVATE,
-    )
+    ).then(lambda: gr.Dropdown(value=None), None, [picker], **PRIVATE)
+
+    def questions(who: str) -> gr.Dropdown:
+        return gr.Dropdown(choices=staff_forms.question_choices(assistant, who), value=None)
+
+    # after a save the picker shows the saved entry (its change reloads the form from the file,
+    # keeping the save's message); after retiring, none
     save.click(
         partial(staff_forms.save_faq, assistant), [user, *fields], [status, mode], **PRIVATE
+    ).then(entries, [user, file, mode], [picker], **PRIVATE).then(
+        questions, [user], [question], **PRIVATE
     ).then(audited, [user], [audit], **PRIVATE)
     retire.click(
         partial(staff_forms.retire_faq, assistant), [user, mode, file], [status, mode], **PRIVATE
-    ).then(entries, [user], [picker], **PRIVATE).then(audited, [user], [audit], **PRIVATE)
+    ).then(entries, [user, file, mode], [picker], **PRIVATE).then(
+        audited, [user], [audit], **PRIVATE
+    )
     return FaqView(outputs, picker, file)
 
 
