@@ -308,10 +308,20 @@ class Assistant:
             raise CorpusError(too_many)
         has_sentences = getattr(self.retriever, "refresh", None) is not None
         embed_ahead(self.collection, chunks, self.embeddings, sentences=has_sentences)
+        version = self.version
+
+        def bump() -> None:
+            if version is not None:
+                version.bump()
+
         with self._lock:
-            report = index_corpus(corpus, chunks, self.collection, self.embeddings, started)
-            if self.version is not None and (report.added or report.removed):
-                self.version.bump()  # other replicas rebuild when they see it
+            # bumped before the first write and after the last: other replicas update when
+            # they see it, and a run killed in between leaves a version no snapshot is of
+            report = index_corpus(
+                corpus, chunks, self.collection, self.embeddings, started, before_write=bump
+            )
+            if report.added or report.removed:
+                bump()
             self.refresh()
         if corpus.contact:
             self.extractive.routes.fallback = corpus.contact.fallback.model_dump()

@@ -101,14 +101,23 @@ def sync_chunks(
     chunks: list[Chunk],
     embeddings: Embeddings,
     on_progress: Progress | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> tuple[int, int]:
-    """Make the collection hold exactly ``chunks``; return (added, removed)."""
+    """Make the collection hold exactly ``chunks``; return (added, removed).
+
+    New chunks are written before stale ones are deleted, so a run killed halfway leaves
+    every previous chunk in place. ``before_write`` is called once before the first write
+    (the index version is bumped there, so what a killed run wrote is never taken for the
+    previous version: ``assistant.retrieve.snapshot``).
+    """
     present = existing_ids(collection)
     wanted = {c.id for c in chunks}
     new = [c for c in chunks if c.id not in present]
     stale = sorted(present - wanted)
     vectors = embeddings.embed_documents([c.text for c in new]) if new else []
     report = on_progress or _progress.get()
+    if before_write is not None and (new or stale):
+        before_write()
     for start in range(0, len(new), WRITE_BATCH):
         batch = new[start : start + WRITE_BATCH]
         collection.upsert(
@@ -162,12 +171,13 @@ def index_corpus(
     embeddings: Embeddings,
     started: float,
     on_progress: Progress | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> IndexReport:
     """Write the corpus's ``chunks`` (``chunk_corpus``); the collection ends up mirroring it.
 
     ``started`` is when the run began (``time.perf_counter``), embedding ahead included.
     """
-    added, removed = sync_chunks(collection, chunks, embeddings, on_progress)
+    added, removed = sync_chunks(collection, chunks, embeddings, on_progress, before_write)
     return IndexReport(
         documents=len({d.source for d in corpus.documents}),
         chunks=len(chunks),

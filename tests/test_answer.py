@@ -213,9 +213,14 @@ def test_questions_do_not_wait_for_a_reindex(
         return embed(*args, **kwargs)
 
     monkeypatch.setattr(hybrid, "embed_matrix", held)
-    assert fixture_assistant.version is not None
-    fixture_assistant.version.bump()  # a new index version: no snapshot, the view is rebuilt
-    rebuild = threading.Thread(target=fixture_assistant.refresh)
+    rebuild = threading.Thread(  # a real change: its new sentences are embedded into the view
+        target=fixture_assistant.add_document,
+        args=(
+            "kurs.txt",
+            b"Die Testakademie bietet montags einen Kurs an.",
+            {"title": "Kurs", "language": "de", "source": "https://example.org/kurs"},
+        ),
+    )
     rebuild.start()
     try:
         assert entered.wait(30)

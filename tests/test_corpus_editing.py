@@ -233,8 +233,8 @@ def chroma_dies_halfway(real: Any, corpus: Any, chunks: Any, collection: Any, *r
     raise OSError("disk full")
 
 
-def dies_after_writing(real: Any, *args: Any) -> None:
-    real(*args)  # the index now holds the change
+def dies_after_writing(real: Any, *args: Any, **kwargs: Any) -> None:
+    real(*args, **kwargs)  # the index now holds the change
     raise RuntimeError("refresh crashed")
 
 
@@ -339,8 +339,8 @@ def test_an_interrupt_during_indexing_undoes_the_change_and_propagates(
 ) -> None:
     before, ids = corpus_files(staff_assistant), index_ids(staff_assistant)
 
-    def interrupted(real: Any, *args: Any) -> None:
-        real(*args)
+    def interrupted(real: Any, *args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)
         raise KeyboardInterrupt
 
     fail_once(monkeypatch, "index_corpus", interrupted)

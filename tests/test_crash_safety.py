@@ -134,6 +134,7 @@ def test_killed_indexing_leaves_the_previous_index_and_the_next_run_exact(
     ids = after_kill.collection.get(include=[])["ids"]
     assert Counter(ids) == Counter(c.id for c in expected)
     assert report.chunks == len(expected)
+    assert sorted(after_kill.retriever.ids) == sorted(c.id for c in expected)  # type: ignore[attr-defined]
     assert (
         "Arbeitskreis Robotik"
         in after_kill.ask("Hat das Testnetzwerk Musterstadt einen Arbeitskreis?").answer

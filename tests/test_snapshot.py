@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,49 @@ def test_a_change_writes_a_new_snapshot_and_drops_the_old(indexed: Assistant) ->
     unchanged = indexed.seen_version
     indexed.index()  # nothing changed: same version, same snapshot
     assert indexed.seen_version == unchanged
+
+
+def test_a_change_is_applied_to_the_view_like_a_rebuild(
+    indexed: Assistant, embeddings: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An added and a removed document update the view in place (only the new chunks are
+    analysed); what retrieval returns is what a process rebuilding from scratch returns."""
+    monkeypatch.setattr(hybrid, "REBUILD_SHARE", 1.0)  # the fixture corpus is tiny
+    monkeypatch.setattr(hybrid.HybridRetriever, "_rebuild", lambda self: pytest.fail("rebuilt"))
+    docs = indexed.settings.corpus_dir / "documents"
+    (docs / "testnetz.md").unlink()
+    indexed.add_document(
+        "akademie.txt",
+        b"Die Testakademie Musterstadt bietet jeden Donnerstag einen Robotikkurs an.",
+        {"title": "Testakademie", "language": "de", "source": "https://example.org/ak"},
+    )
+    assert "Donnerstag" in indexed.ask("Wann ist der Robotikkurs der Testakademie?").answer
+    assert not any("testnetz" in i for i in indexed.retriever.ids)  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    for folder in snapshots(indexed).iterdir():  # a new process without a snapshot rebuilds
+        shutil.rmtree(folder)
+    rebuilt = build_assistant(indexed.settings, embeddings)
+    assert sorted(rebuilt.retriever.ids) == sorted(indexed.retriever.ids)  # type: ignore[attr-defined]
+    # the same chunks in the same order with the same sentences; scores differ in the fourth
+    # decimal at most: kept chunks keep the compound parts of the vocabulary they were added
+    # under (KeywordIndex.update), a rebuild splits them by the final one
+    for fresh, updated in zip(ranking(rebuilt), ranking(indexed), strict=True):
+        assert [(i, s) for i, _, s in fresh] == [(i, s) for i, _, s in updated]
+        assert all(abs(a[1] - b[1]) < 1e-3 for a, b in zip(fresh, updated, strict=True))
+
+
+def test_chunks_written_without_a_new_version_are_caught_up(
+    indexed: Assistant, embeddings: CachedEmbeddings
+) -> None:
+    """A snapshot is only trusted while the collection holds as many chunks as it does."""
+    text = "Die Testakademie Musterstadt bietet jeden Freitag einen Schachkurs an."
+    indexed.collection.add(
+        ids=["written-aside"],
+        documents=[text],
+        metadatas=[{"language": "de", "kind": "document", "source": "documents/aside.md"}],
+        embeddings=[embeddings.embed_documents([text])[0]],
+    )
+    started = build_assistant(indexed.settings, embeddings)
+    assert started.seen_version == indexed.seen_version  # nobody recorded a new version
+    assert "written-aside" in started.retriever.ids  # type: ignore[attr-defined]
+    assert "Freitag" in started.ask("Wann ist der Schachkurs der Testakademie?").answer

@@ -29,6 +29,9 @@ from assistant.retrieve.keyword import Bm25State, KeywordIndex
 from assistant.text import answer_sentences, faq_questions
 
 PAGE = 5000
+# a change larger than this share of the chunks rebuilds the view instead of updating it:
+# updating never re-splits compounds of kept chunks by new words (``KeywordIndex.update``)
+REBUILD_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,26 @@ class IndexView:
     keyword: Bm25State = field(default_factory=Bm25State)
 
 
+def _sentences(
+    texts: list[str], metas: list[dict[str, Any]]
+) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The sentences of each chunk and its span: start, end of quotable, end of matchable.
+
+    FAQ question variants take part in matching but are never quoted: they come after the
+    quotable sentences of their chunk, outside its quotable span.
+    """
+    sentences: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    for text, meta in zip(texts, metas, strict=True):
+        kind = str(meta.get("kind", "document"))
+        quotable = answer_sentences(text, kind, bool(meta.get("known_gap")))
+        questions = faq_questions(text, kind)
+        start = len(sentences)
+        spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
+        sentences += quotable + questions
+    return sentences, spans
+
+
 class HybridRetriever:
     """Dense (Chroma) + keyword (in-process BM25) + sentence-window reranking."""
 
@@ -141,42 +164,24 @@ class HybridRetriever:
         if self.snapshots is not None and version:
             loaded = snapshot.load(self.snapshots, version)
             if loaded is not None:
-                fields, vocabulary = loaded
-                self.keyword.analyzer.vocabulary = vocabulary
-                self.keyword.state = fields["keyword"]
-                self.view = IndexView(**fields)
-                return
-        self._rebuild()
+                self.keyword.use(loaded["keyword"])
+                self.view = IndexView(**loaded)
+                if self.collection.count() == len(self.view.ids):
+                    return
+                # chunks written under this version after the snapshot (a release without
+                # ``before_write``): caught up below and saved again
+        if self.view.ids:
+            self._update()
+        else:
+            self._rebuild()
         if self.snapshots is not None and version:
-            vocabulary = self.keyword.analyzer.vocabulary
-            snapshot.save(self.snapshots, version, self.view, vocabulary)
+            snapshot.save(self.snapshots, version, self.view)
 
     def _rebuild(self) -> None:
-        ids, texts, metas, vectors = [], [], [], []
-        offset = 0
-        while True:
-            page = self.collection.get(
-                include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
-            )
-            ids += page["ids"]
-            texts += page["documents"]
-            metas += [dict(m or {}) for m in page["metadatas"]]
-            vectors += list(page["embeddings"])
-            if len(page["ids"]) < PAGE:
-                break
-            offset += PAGE
+        """Build the view from every chunk of the collection."""
+        ids, texts, metas, vectors = self._read()
         keyword = self.keyword.build(ids, texts, [m.get("language", "de") for m in metas])
-        sentences: list[str] = []
-        spans: list[tuple[int, int, int]] = []  # start, end of quotable, end of matchable
-        for text, meta in zip(texts, metas, strict=True):
-            # FAQ question variants take part in matching but are never quoted: they come
-            # after the quotable sentences of their chunk, outside its span
-            kind = str(meta.get("kind", "document"))
-            quotable = answer_sentences(text, kind, bool(meta.get("known_gap")))
-            questions = faq_questions(text, kind)
-            start = len(sentences)
-            spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
-            sentences += quotable + questions
+        sentences, spans = _sentences(texts, metas)
         # float16 halves the largest structure (5 sentences per chunk); only candidate rows
         # are multiplied per query, so the slower half-precision product costs nothing
         self.view = IndexView(
@@ -190,6 +195,89 @@ class HybridRetriever:
             sentence_vectors=embed_matrix(self.embeddings, sentences).astype(np.float16),
             keyword=keyword,
         )
+
+    def _update(self) -> None:
+        """Apply the collection's changes to the current view.
+
+        Only new chunks are read, split, analysed and embedded; removed ones are dropped; the
+        rest is carried over (a change above ``REBUILD_SHARE`` of the chunks rebuilds).
+        """
+        view = self.view
+        present: list[str] = []
+        while True:
+            page = self.collection.get(include=[], limit=PAGE, offset=len(present))["ids"]
+            present += page
+            if len(page) < PAGE:
+                break
+        wanted = set(present)
+        keep = [i for i, chunk_id in enumerate(view.ids) if chunk_id in wanted]
+        added = [chunk_id for chunk_id in present if chunk_id not in view.position]
+        changed = len(view.ids) - len(keep) + len(added)
+        if not changed:
+            return
+        if changed > REBUILD_SHARE * len(view.ids):
+            self._rebuild()
+            return
+        ids, texts, metas, vectors = self._read(added)
+        sentences, spans = _sentences(texts, metas)
+        rows = [np.arange(view.spans[i][0], view.spans[i][2]) for i in keep]
+        kept_rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        kept_spans, at = [], 0
+        for i in keep:
+            start, quotable_end, end = view.spans[i]
+            kept_spans.append((at, at + quotable_end - start, at + end - start))
+            at += end - start
+        shifted = [(s + at, q + at, e + at) for s, q, e in spans]
+        new_vectors = embed_matrix(self.embeddings, sentences).astype(np.float16)
+        sentence_vectors = np.asarray(view.sentence_vectors)[kept_rows]
+        if len(sentences):
+            sentence_vectors = np.concatenate([sentence_vectors, new_vectors])
+        keep_at = np.array(keep, dtype=np.int64)
+        languages = [m.get("language", "de") for m in metas]
+        gone = [i for i in range(len(view.ids)) if view.ids[i] not in wanted]
+        removed = (
+            [view.texts[i] for i in gone],
+            [view.metadatas[i].get("language", "de") for i in gone],
+        )
+        all_ids = [view.ids[i] for i in keep] + ids
+        chunk_vectors = np.asarray(view.vectors)[keep_at]
+        if ids:
+            chunk_vectors = np.concatenate([chunk_vectors, _matrix(vectors)])
+        self.view = IndexView(
+            ids=all_ids,
+            texts=[view.texts[i] for i in keep] + texts,
+            metadatas=[view.metadatas[i] for i in keep] + metas,
+            position={chunk_id: i for i, chunk_id in enumerate(all_ids)},
+            vectors=chunk_vectors,
+            sentences=[view.sentences[r] for r in kept_rows.tolist()] + sentences,
+            spans=kept_spans + shifted,
+            sentence_vectors=sentence_vectors,
+            keyword=self.keyword.update(view.keyword, keep_at, removed, ids, texts, languages),
+        )
+
+    def _read(
+        self, only: list[str] | None = None
+    ) -> tuple[list[str], list[str], list[dict[str, Any]], list[Any]]:
+        """Ids, texts, metadata and vectors of every chunk, or of the chunks ``only``."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        vectors: list[Any] = []
+        include = ["documents", "metadatas", "embeddings"]
+        offset = 0
+        while only is None or offset < len(only):
+            if only is None:
+                page = self.collection.get(include=include, limit=PAGE, offset=offset)
+            else:
+                page = self.collection.get(ids=only[offset : offset + PAGE], include=include)
+            ids += page["ids"]
+            texts += page["documents"]
+            metas += [dict(m or {}) for m in page["metadatas"]]
+            vectors += list(page["embeddings"])
+            offset += PAGE
+            if only is None and len(page["ids"]) < PAGE:
+                break
+        return ids, texts, metas, vectors
 
     def _candidates(
         self,

@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -86,6 +87,10 @@ class Bm25State:
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # in how many chunks each plain stem occurs: the compound-splitting vocabulary, kept
+    # exact when chunks are removed (``KeywordIndex.update``)
+    stems: dict[str, int] = field(default_factory=dict)
 
 
 class KeywordIndex:
@@ -116,14 +121,83 @@ class KeywordIndex:
         The vocabulary (for compound splitting) is swapped first, since building needs it;
         a query meanwhile only splits its compounds by the new words.
         """
+        plain = self._plain(texts, languages)
+        stems = Counter(stem for words in plain for stem in set(words))
+        docs = self._expanded(plain, set(stems))
+        lengths = np.array([max(len(d), 1) for d in docs], dtype=np.float32)
+        return self.use(self._state(list(ids), self._postings(docs, 0), lengths, dict(stems)))
+
+    def use(self, state: Bm25State) -> Bm25State:
+        """Swap ``state`` in (built, updated or loaded from a snapshot) with its vocabulary."""
+        self.analyzer.vocabulary = set(state.stems)
+        self.state = state
+        return state
+
+    def update(
+        self,
+        state: Bm25State,
+        keep: np.ndarray,
+        removed: tuple[Sequence[str], Sequence[str]],
+        ids: Sequence[str],
+        texts: Sequence[str],
+        languages: Sequence[str],
+    ) -> Bm25State:
+        """A new state: ``state``'s chunks at positions ``keep`` (in order), then new ones.
+
+        Swapped in whole like ``build``. Only the new chunks are analysed, so a small change to
+        a large index costs what the change costs (100,000 chunks: a full build takes 10-15 s).
+        ``removed`` are the texts and languages of the chunks not kept: their stems leave the
+        compound-splitting vocabulary. Unlike ``build``, kept chunks keep the compound parts
+        they were split into when they were added.
+        """
+        remap = np.full(len(state.ids), -1, dtype=np.int32)
+        remap[keep] = np.arange(len(keep), dtype=np.int32)
+        postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, (docs, tf) in state.postings.items():
+            moved = remap[docs]
+            kept = moved >= 0
+            if kept.all():
+                postings[term] = (moved, tf)
+            elif kept.any():
+                postings[term] = (moved[kept], tf[kept])
+        stems = Counter(state.stems)
+        for gone in self._plain(*removed):
+            stems.subtract(set(gone))
+        plain = self._plain(texts, languages)
+        for added in plain:
+            stems.update(set(added))
+        vocabulary = {stem: count for stem, count in stems.items() if count > 0}
+        new_docs = self._expanded(plain, set(vocabulary))
+        for term, (docs, tf) in self._postings(new_docs, len(keep)).items():
+            if term in postings:
+                old_docs, old_tf = postings[term]
+                postings[term] = (np.concatenate([old_docs, docs]), np.concatenate([old_tf, tf]))
+            else:
+                postings[term] = (docs, tf)
+        lengths = np.concatenate(
+            [
+                np.asarray(state.lengths, dtype=np.float32)[keep],
+                np.array([max(len(d), 1) for d in new_docs], dtype=np.float32),
+            ]
+        )
+        all_ids = [state.ids[i] for i in keep.tolist()] + list(ids)
+        return self.use(self._state(all_ids, postings, lengths, vocabulary))
+
+    def _plain(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
+        """The stems of each text, in its language."""
         analyzer = self.analyzer
-        plain = [
+        return [
             analyzer.stems(analyzer.words(t), lang)
             for t, lang in zip(texts, languages, strict=True)
         ]
-        vocabulary: set[str] = set()
-        for stems in plain:
-            vocabulary.update(stems)
+
+    def _expanded(self, plain: list[list[str]], vocabulary: set[str]) -> list[list[str]]:
+        """The index terms of each text's stems, compounds split by ``vocabulary``.
+
+        The vocabulary is swapped in first, since splitting needs it; a query meanwhile only
+        splits its compounds by the new words.
+        """
+        analyzer = self.analyzer
         analyzer.vocabulary = vocabulary
         # the terms of ``analyzer.expand``, each distinct stem expanded once (same multiset)
         extra: dict[str, tuple[str, ...]] = {}
@@ -137,28 +211,41 @@ class KeywordIndex:
                 terms.extend(more)
             return terms
 
-        docs = [expanded(stems) for stems in plain]
-        lengths = np.array([max(len(d), 1) for d in docs], dtype=np.float32)
+        return [expanded(stems) for stems in plain]
+
+    @staticmethod
+    def _postings(docs: list[list[str]], first: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Posting lists of ``docs``, numbered from position ``first``."""
         postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for doc_id, terms in enumerate(docs):
+        for doc_id, terms in enumerate(docs, start=first):
             for term, count in Counter(terms).items():
                 postings[term][0].append(doc_id)
                 postings[term][1].append(count)
-        n = len(docs)
+        return {
+            t: (np.array(d, dtype=np.int32), np.array(c, dtype=np.float32))
+            for t, (d, c) in postings.items()
+        }
+
+    def _state(
+        self,
+        ids: list[str],
+        postings: dict[str, tuple[np.ndarray, np.ndarray]],
+        lengths: Any,
+        stems: dict[str, int],
+    ) -> Bm25State:
+        n = len(ids)
         average = float(lengths.mean()) if n else 1.0
-        self.state = Bm25State(
-            ids=list(ids),
-            postings={
-                t: (np.array(d, dtype=np.int32), np.array(c, dtype=np.float32))
-                for t, (d, c) in postings.items()
-            },
+        return Bm25State(
+            ids=ids,
+            postings=postings,
             idf={
                 t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))
                 for t, (d, _) in postings.items()
             },
             norm=self.k1 * (1 - self.b + self.b * lengths / max(average, 1.0)),
+            lengths=lengths,
+            stems=stems,
         )
-        return self.state
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of an index term (0 for unknown terms)."""

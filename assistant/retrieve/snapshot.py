@@ -28,7 +28,7 @@ from assistant.retrieve.keyword import Bm25State
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 3
 ARRAYS = ("vectors", "spans", "sentence_vectors", "postings_docs", "postings_tf", "bounds")
 
 
@@ -36,7 +36,7 @@ def _safe(version: str) -> bool:
     return bool(version) and all(c.isalnum() or c in "-_" for c in version)
 
 
-def save(root: Path, version: str, view: Any, vocabulary: set[str]) -> None:
+def save(root: Path, version: str, view: Any) -> None:
     """Write ``view`` (an ``IndexView``) as the snapshot of ``version``; drop older ones."""
     if not _safe(version):
         return
@@ -60,6 +60,7 @@ def save(root: Path, version: str, view: Any, vocabulary: set[str]) -> None:
         for name, array in arrays.items():
             np.save(staging / f"{name}.npy", array)
         np.save(staging / "norm.npy", keyword.norm)
+        np.save(staging / "lengths.npy", keyword.lengths)
         strings = {
             "format": FORMAT,
             "ids": view.ids,
@@ -69,7 +70,8 @@ def save(root: Path, version: str, view: Any, vocabulary: set[str]) -> None:
             "keyword_ids": keyword.ids,
             "terms": terms,
             "idf": [keyword.idf[t] for t in terms],
-            "vocabulary": sorted(vocabulary),
+            "stems": list(keyword.stems),
+            "stem_chunks": list(keyword.stems.values()),
         }
         with open(staging / "view.json", "w", encoding="utf-8") as out:
             json.dump(strings, out, ensure_ascii=False)
@@ -91,8 +93,8 @@ def save(root: Path, version: str, view: Any, vocabulary: set[str]) -> None:
         shutil.rmtree(other, ignore_errors=True)
 
 
-def load(root: Path, version: str) -> tuple[dict[str, Any], set[str]] | None:
-    """The fields of the ``IndexView`` saved for ``version`` and the analyzer's vocabulary.
+def load(root: Path, version: str) -> dict[str, Any] | None:
+    """The fields of the ``IndexView`` saved for ``version``.
 
     ``None`` when there is none (or it cannot be read: it is then rebuilt, never trusted).
     """
@@ -111,6 +113,7 @@ def load(root: Path, version: str) -> tuple[dict[str, Any], set[str]] | None:
             for name in ARRAYS
         }
         norm = np.load(folder / "norm.npy")
+        lengths = np.load(folder / "lengths.npy")
     except (OSError, ValueError):
         log.exception("could not read the index snapshot %s; rebuilding", version)
         return None
@@ -124,6 +127,8 @@ def load(root: Path, version: str) -> tuple[dict[str, Any], set[str]] | None:
         },
         idf=dict(zip(terms, strings["idf"], strict=True)),
         norm=norm,
+        lengths=lengths,
+        stems=dict(zip(strings["stems"], strings["stem_chunks"], strict=True)),
     )
     ids = strings["ids"]
     fields = {
@@ -137,4 +142,4 @@ def load(root: Path, version: str) -> tuple[dict[str, Any], set[str]] | None:
         "sentence_vectors": arrays["sentence_vectors"],
         "keyword": keyword,
     }
-    return fields, set(strings["vocabulary"])
+    return fields
