@@ -11,7 +11,9 @@ nothing about start-up). Then the real thing, in fresh processes as ``assistant 
 
 ``rebuild``  no snapshot of the index version yet: the view is built (and saved);
 ``start``    the snapshot is there: what every later process start pays; this process then
-             also times 120 retrievals of new questions (p50/p95) and reports its peak RSS.
+             also times 120 retrievals of new questions (p50/p95), then a staff upload (one
+             small document: written, embedded, the view updated and saved) and reports its
+             peak RSS over all of it.
 
     python -m benchmarks.startup [--chunks 100000]
 """
@@ -48,7 +50,7 @@ import json, resource, statistics, sys, time
 started = time.perf_counter()
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
-settings = load_settings(data_dir=sys.argv[1], feedback=False)
+settings = load_settings(data_dir=sys.argv[1], corpus_dir=sys.argv[4], feedback=False)
 assistant = build_assistant(settings)
 built = time.perf_counter()
 answer = assistant.ask("Wann wurde die AI Alliance Aachen gegründet?")
@@ -66,6 +68,13 @@ if sys.argv[2] == "start":
     latencies.sort()
     result["retrieval_p50_ms"] = statistics.median(latencies)
     result["retrieval_p95_ms"] = latencies[int(0.95 * (len(latencies) - 1))]
+    result["max_rss_before_change_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t = time.perf_counter()
+    text = b"Der Testkurs der Alliance findet jeden Mittwoch im Rathaus statt."
+    meta = {"title": "Testkurs", "language": "de", "source": "https://example.org/kurs"}
+    assistant.add_document("testkurs.txt", text, meta)
+    result["change_s"] = time.perf_counter() - t
+    assert "Mittwoch" in assistant.ask("Wann findet der Testkurs statt?").answer
 result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print("RESULT " + json.dumps(result), flush=True)
 """
@@ -78,11 +87,15 @@ def unit_vector(text: str) -> np.ndarray:
 
 
 def prepare(chunks: int) -> Path:
-    """A data directory: the bundled corpus indexed, plus ``chunks`` synthetic ones."""
+    """A data directory: the bundled corpus indexed, plus ``chunks`` synthetic ones.
+
+    Beside it, ``corpus``: a copy of the bundled corpus that the measured upload writes to.
+    """
     data = Path(tempfile.mkdtemp(prefix="startup-")) / "data"
     source = ROOT / "data"
     if source.exists():
         shutil.copytree(source, data, ignore=shutil.ignore_patterns("derived"))
+    shutil.copytree(ROOT / "corpus", data.parent / "corpus")
     subprocess.run(
         [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "index"],
         cwd=ROOT,
@@ -120,9 +133,10 @@ def prepare(chunks: int) -> Path:
 
 
 def timed_process(data: Path, phase: str) -> dict[str, Any]:
+    corpus = str(data.parent / "corpus")
     started = time.time()
     done = subprocess.run(
-        [sys.executable, "-c", PROCESS, str(data), phase, json.dumps(QUERIES)],
+        [sys.executable, "-c", PROCESS, str(data), phase, json.dumps(QUERIES), corpus],
         cwd=ROOT,
         capture_output=True,
         text=True,
