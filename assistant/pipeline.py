@@ -306,8 +306,8 @@ class Assistant:
         too_many = chunk_problems((c.metadata["source"] for c in chunks), limits)
         if too_many:
             raise CorpusError(too_many)
-        has_sentences = getattr(self.retriever, "refresh", None) is not None
-        embed_ahead(self.collection, chunks, self.embeddings, sentences=has_sentences)
+        sentences = getattr(self.retriever, "sentences_of", None)  # what its view embeds
+        embed_ahead(self.collection, chunks, self.embeddings, sentences=sentences)
         version = self.version
 
         def bump() -> None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.text import answer_sentences, faq_questions
 from index.chunking import Chunk, chunk_document
 from index.loaders import Corpus
 
@@ -137,7 +136,7 @@ def embed_ahead(
     collection: Any,
     chunks: list[Chunk],
     embeddings: Embeddings,
-    sentences: bool,
+    sentences: Callable[[list[str], list[dict[str, Any]]], list[str]] | None,
     on_progress: Progress | None = None,
 ) -> None:
     """Embed the chunks the collection does not hold yet into the embedding cache.
@@ -145,23 +144,19 @@ def embed_ahead(
     Embedding is the slow, model-bound part. Done ahead, outside the lock that answering
     also takes, the indexing run itself only reads vectors from the cache. Chunks already
     indexed were embedded when they were added, so an unchanged corpus costs one id listing.
-    ``sentences`` also embeds what the hybrid retriever's refresh embeds for new chunks:
-    quotable sentences and FAQ variants (as passages).
+    ``sentences`` (texts and metadata of chunks -> the texts the retriever embeds for them:
+    quotable sentences and FAQ variants) is the retriever's own function, so what is embedded
+    ahead is what its refresh will ask for.
     """
     present = existing_ids(collection)
     new = [c for c in chunks if c.id not in present]
     if not new:
         return
     _embed_reporting(embeddings, [c.text for c in new], "embed", on_progress)
-    if not sentences:
+    if sentences is None:
         return
-    variants = [q for c in new for q in faq_questions(c.text, c.metadata["kind"])]
-    quotable = [
-        s
-        for c in new
-        for s in answer_sentences(c.text, c.metadata["kind"], c.metadata["known_gap"])
-    ]
-    _embed_reporting(embeddings, quotable + variants, "sentences", on_progress)
+    texts = sentences([c.text for c in new], [c.metadata for c in new])
+    _embed_reporting(embeddings, texts, "sentences", on_progress)
 
 
 def index_corpus(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import CachedEmbeddings
+from assistant.embeddings import CachedEmbeddings, EmbeddingCache
 from assistant.pipeline import Assistant
 from assistant.retrieve import hybrid
 from assistant.retrieve.keyword import KeywordIndex
@@ -132,3 +132,32 @@ def test_chunks_written_without_a_new_version_are_caught_up(
     assert started.seen_version == indexed.seen_version  # nobody recorded a new version
     assert "written-aside" in started.retriever.ids  # type: ignore[attr-defined]
     assert "Freitag" in started.ask("Wann ist der Schachkurs der Testakademie?").answer
+
+
+def test_what_indexing_embeds_ahead_is_all_the_view_needs(
+    tmp_path: Path, corpus_copy: Path, embeddings: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedding is done before the indexing lock; building or updating the view under it
+    finds every sentence in the cache (one function says what the view embeds)."""
+    fresh = CachedEmbeddings(
+        embeddings.inner, EmbeddingCache(tmp_path / "fresh.sqlite"), embeddings.model_name
+    )
+    assistant = build_assistant(make_settings(tmp_path, corpus_copy), fresh)
+    under_lock: list[int] = []
+    real = hybrid.embed_matrix
+
+    def counted(model: CachedEmbeddings, texts: list[str]) -> object:
+        before = model.misses
+        matrix = real(model, texts)
+        under_lock.append(model.misses - before)
+        return matrix
+
+    monkeypatch.setattr(hybrid, "embed_matrix", counted)
+    assistant.index()  # the view is built
+    assistant.add_document(
+        "akademie.txt",
+        b"Die Testakademie bietet jeden Donnerstag einen Robotikkurs an. Er ist kostenlos.",
+        {"title": "Testakademie", "language": "de", "source": "https://example.org/ak"},
+    )  # the view is updated
+    assert fresh.misses > 0 and len(under_lock) >= 2
+    assert under_lock == [0] * len(under_lock)

@@ -153,6 +153,11 @@ class HybridRetriever:
         """The chunk ids of the current view."""
         return self.view.ids
 
+    @staticmethod
+    def sentences_of(texts: list[str], metas: list[dict[str, Any]]) -> list[str]:
+        """The texts the view embeds for these chunks (indexing embeds them ahead)."""
+        return _sentences(texts, metas)[0]
+
     def refresh(self, version: str = "") -> None:
         """Reload chunks from the collection and rebuild keyword and sentence indexes.
 
