@@ -206,3 +206,33 @@ def test_every_staff_view_meets_wcag_21_aa(page_of: Any, staffed: Assistant) -> 
         page.add_script_tag(path=str(AXE / "axe.min.js"))
         found[view] = page.evaluate(RUN_AXE)
     assert not any(found.values()), found
+
+
+def test_a_new_partner_profile_from_the_form(page_of: Any, staffed: Assistant) -> None:
+    """Staff add a profile in the form (topics from the vocabulary) and the chat knows it."""
+    page = page_of
+    log_in(page)
+    page.get_by_role("tab", name="Partnerprofile / partner profiles").click()
+    page.locator("#partner-new").click()
+    page.locator("#partner-status").get_by_text("Neues Profil").wait_for(timeout=30_000)
+    page.locator("#partner-id textarea").fill("beispiel-vision")
+    page.locator("#partner-name textarea").fill("Beispiel Vision GmbH")
+    page.locator("#partner-de textarea").fill(
+        "Fiktives Unternehmen, das Kameras für die Qualitätsprüfung baut."
+    )
+    page.locator("#partner-en textarea").fill(
+        "Fictional company that builds cameras for quality inspection."
+    )
+    page.locator("#partner-topics input").click()
+    page.get_by_role("option", name="Robotik / Robotics").click()
+    page.keyboard.press("Escape")
+    page.locator("#partner-location textarea").fill("Musterstadt")
+    page.locator("#partner-sources textarea").fill("https://example.org/vision")
+    page.locator("#partner-verified textarea").fill("2026-11-01")
+    page.locator("#partner-save").click()
+    page.locator("#partner-status").get_by_text("✅").wait_for(timeout=60_000)
+    saved = staffed.corpus_file("partners/beispiel-vision.yaml")
+    assert saved.startswith("id: beispiel-vision\nname: Beispiel Vision GmbH\nkind: company\n")
+    assert "topics: [robotics]\n" in saved
+    answer = staffed.ask("Was baut die Beispiel Vision GmbH?")
+    assert "partners/beispiel-vision.yaml" in [c.source for c in answer.citations]

@@ -247,7 +247,9 @@ def staff_tab(assistant: Assistant) -> None:
                         assistant, user, audited, parts.audit, parts.question
                     )
                 with gr.Tab("Partnerprofile / partner profiles", id="staff-partners"):
-                    partner = staff_views.partner_view(assistant, user, audited, parts.audit)
+                    partner = staff_views.partner_view(
+                        assistant, user, audited, parts.audit, parts.chooser
+                    )
                 with gr.Tab("Veraltet / stale", id="staff-stale-view"):
                     stale, stale_item, stale_edit = staff_views.stale_view(
                         assistant, user, audited, parts.audit

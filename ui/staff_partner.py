@@ -22,6 +22,11 @@ from ui.staff_forms import NOT_EDITABLE
 
 log = logging.getLogger(__name__)
 
+NEW_PROFILE = (
+    "Neues Profil: Felder ausfüllen, dann speichern (wird `partners/<ID>.yaml`). / New "
+    "profile: fill in the fields, then save (becomes `partners/<id>.yaml`)."
+)
+
 
 def topic_choices(assistant: Assistant) -> list[tuple[str, str]]:
     """The controlled vocabulary (``topics.yaml``) as ("Robotik / Robotics", "robotics")."""

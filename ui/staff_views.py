@@ -16,6 +16,7 @@ from assistant.curation import faq_forms
 from assistant.curation.faq_forms import AUDIENCES
 from assistant.curation.partner_forms import KINDS, ROUTE_COLUMNS, UNKNOWN_COLUMNS
 from assistant.pipeline import Assistant
+from index.editing import editable_files
 from ui import staff_forms, staff_insights, staff_partner
 
 CHECK_SAVE_INDEX = "Prüfen, speichern, indexieren / check, save, index"
@@ -135,7 +136,9 @@ def faq_view(
     return FaqView(outputs, picker, file)
 
 
-def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any) -> gr.Dropdown:
+def partner_view(
+    assistant: Assistant, user: gr.State, audited: Any, audit: Any, chooser: gr.Dropdown
+) -> gr.Dropdown:
     """The profile form: every field of the schema, topics from the vocabulary."""
     with gr.Row():
         picker = gr.Dropdown(
@@ -153,8 +156,12 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
         )
         parent = gr.Textbox(label="Gehört zu (ID) / part of (id)", elem_id="partner-parent")
     with gr.Row():
-        de = gr.Textbox(label="Beschreibung Deutsch / description in German", lines=5)
-        en = gr.Textbox(label="Beschreibung Englisch / description in English", lines=5)
+        de = gr.Textbox(
+            label="Beschreibung Deutsch / description in German", lines=5, elem_id="partner-de"
+        )
+        en = gr.Textbox(
+            label="Beschreibung Englisch / description in English", lines=5, elem_id="partner-en"
+        )
     topics = gr.Dropdown(
         staff_partner.topic_choices(assistant),
         multiselect=True,
@@ -181,8 +188,14 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
         elem_id="partner-unknown",
     )
     with gr.Row():
-        sources = gr.Textbox(label="Quellen (URL), eine pro Zeile / sources, one per line", lines=3)
-        verified = gr.Textbox(label="Zuletzt geprüft / last verified (JJJJ-MM-TT)")
+        sources = gr.Textbox(
+            label="Quellen (URL), eine pro Zeile / sources, one per line",
+            lines=3,
+            elem_id="partner-sources",
+        )
+        verified = gr.Textbox(
+            label="Zuletzt geprüft / last verified (JJJJ-MM-TT)", elem_id="partner-verified"
+        )
     with gr.Row():
         save = gr.Button(CHECK_SAVE_INDEX, variant="primary", elem_id="partner-save")
         retire = gr.Button("Profil entfernen / retire profile", elem_id="partner-retire")
@@ -193,19 +206,27 @@ def partner_view(assistant: Assistant, user: gr.State, audited: Any, audit: Any)
         partial(staff_partner.open_partner, assistant), [user, picker], [*fields, status], **PRIVATE
     )
     fresh.click(lambda: gr.Dropdown(value=None), None, [picker], **PRIVATE).then(
-        lambda: (*staff_partner.PARTNER_EMPTY, ""), None, [*fields, status], **PRIVATE
+        lambda: (*staff_partner.PARTNER_EMPTY, staff_partner.NEW_PROFILE),
+        None,
+        [*fields, status],
+        **PRIVATE,
     )
     after = partial(staff_partner.picker_after_save, assistant)
+
+    def files() -> gr.Dropdown:
+        """The YAML editor's file list, which a new or retired profile changes."""
+        return gr.Dropdown(choices=editable_files(assistant.settings.corpus_dir))
+
     save.click(
         partial(staff_partner.save_partner, assistant), [user, picker, *fields], [status], **PRIVATE
     ).then(after, [user, ident, picker], [picker], **PRIVATE).then(
-        audited, [user], [audit], **PRIVATE
-    )
+        files, None, [chooser], **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
     retire.click(
         partial(staff_partner.retire_partner, assistant), [user, picker], [status], **PRIVATE
     ).then(after, [user, ident, picker], [picker], **PRIVATE).then(
-        audited, [user], [audit], **PRIVATE
-    )
+        files, None, [chooser], **PRIVATE
+    ).then(audited, [user], [audit], **PRIVATE)
     return picker
 
 
