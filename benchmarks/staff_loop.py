@@ -15,6 +15,7 @@ entry too is counted alongside (it depends on retrieval and the gate, not on the
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -101,6 +102,7 @@ def main() -> dict[str, object]:
             },
             "other_wording_from_entry": f"{other}/{len(ROUNDS)}",
             "target_s": TARGET_S,
+            "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine
             "met": max(lives) <= TARGET_S,
         }
     print(json.dumps(result, indent=2))
