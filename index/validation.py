@@ -57,21 +57,27 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
     return line
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, yaml.Node | None]:
     """Parse YAML, raising ``CorpusError`` with the line of a syntax error.
 
     Aliases (``*name``) are refused: the corpus never needs them, and nine nested ones in 444
     bytes stand for 387 million strings, which anything walking the data would expand.
+    libyaml parses when PyYAML has it, and the data is constructed from the composed node
+    rather than parsed again: the bundled corpus's 21 files took 0.47 s, parsed three times
+    in pure Python (every staff save validates them all).
     """
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 line = (mark.line + 1 if mark else 1) + line_offset
                 problem = "YAML aliases (*name) are not allowed in the corpus; write the value out"
                 raise CorpusError([Problem(path, line, problem)])
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or str(exc)
         mark = getattr(exc, "problem_mark", None)
