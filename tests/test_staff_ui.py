@@ -373,3 +373,19 @@ def test_profiles_are_added_edited_and_retired_through_the_form(staffed: Assista
     ]
     assert staff_partner.retire_partner(staffed, "", rel) == staff.LOCKED
     assert (staffed.settings.corpus_dir / rel).exists()
+
+
+def test_the_unanswered_list_groups_wordings_of_one_question(staffed: Assistant) -> None:
+    asked = [
+        "Gibt es einen Newsletter des Testnetzwerks?",
+        "Hat das Testnetzwerk einen Newsletter?",
+    ]
+    for question in [*asked, asked[0], "Wann ist die Weihnachtsfeier?"]:
+        staffed.record(question, Answer(answer="?", abstained=True, lang="de"))
+    _, rows, _ = staff.feedback_view(staffed, "anna")
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        (asked[0], 3, "de", asked[1]),
+        ("Wann ist die Weihnachtsfeier?", 1, "de", ""),
+    ]
+    labels = [label for label, _ in staff_forms.question_choices(staffed, "anna")]
+    assert labels[0].startswith(asked[0]) and "3×, 2 Formulierung(en)" in labels[0]
