@@ -389,3 +389,30 @@ def test_the_unanswered_list_groups_wordings_of_one_question(staffed: Assistant)
     ]
     labels = [label for label, _ in staff_forms.question_choices(staffed, "anna")]
     assert labels[0].startswith(asked[0]) and "3×, 2 Formulierung(en)" in labels[0]
+
+
+def test_a_thumbs_down_answer_becomes_a_faq_entry_and_leaves_the_list(staffed: Assistant) -> None:
+    question = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
+    rated = staffed.record(question, staffed.ask(question))
+    assert rated is not None
+    staffed.rate(rated, helpful=False, comment="zu lang")
+    assert (f"👎 {question}", question) in staff_forms.question_choices(staffed, "anna")
+    form = staff_forms.open_question(staffed, "anna", question, "faq/general.yaml")
+    assert form.closes == [question] and form.questions_de == question
+    saved = staff_forms.save_faq(
+        staffed,
+        "anna",
+        "",
+        "faq/general.yaml",
+        *faq_fields(
+            ident="founding-date",
+            questions_de=question,
+            questions_en="When was the test network founded?",
+            answer_de="Am 3. März 2024.",
+            answer_en="On 3 March 2024.",
+            closes=form.closes,
+        ),
+    )
+    assert saved[0].startswith("✅"), saved
+    assert staffed.feedback is not None and staffed.feedback.disliked() == []
+    assert staffed.ask(question).answer.startswith("Am 3. März 2024")
