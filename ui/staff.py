@@ -36,6 +36,7 @@ from ui.staff_common import (
     problems,
     signed_in,
 )
+from ui.url_import import import_page
 
 log = logging.getLogger(__name__)
 
@@ -347,13 +348,13 @@ def _feedback_view(assistant: Assistant, user: gr.State) -> _Feedback:
     disliked = gr.Dataframe(
         headers=DISLIKED_HEADERS, interactive=False, elem_id="staff-disliked", wrap=True
     )
-    gr.Markdown("### Dokument hinzufügen / add a document (md, txt, pdf, html)")
+    gr.Markdown("### Dokument hinzufügen / add a document (md, txt, pdf, html, docx)")
     # a button rather than Gradio's drop zone: the drop zone's accessible name does not
     # contain its visible text and its "- or -" is grey on white (axe-core, WCAG 2.1)
     with gr.Row():
         upload = gr.UploadButton(
             "Datei wählen / choose a file",
-            file_types=[".md", ".txt", ".pdf", ".html"],
+            file_types=[".md", ".txt", ".pdf", ".html", ".docx"],
             type="filepath",
             elem_id="staff-upload",
         )
@@ -364,6 +365,16 @@ def _feedback_view(assistant: Assistant, user: gr.State) -> _Feedback:
         source = gr.Textbox(label="Quelle (URL) / source", elem_id="staff-source")
     add = gr.Button(CHECK_SAVE_INDEX, elem_id="staff-add")
     add_status = gr.Markdown(elem_id="staff-add-status")
+    gr.Markdown("### Webseite importieren / import a web page")
+    with gr.Row():
+        page_url = gr.Textbox(label="Adresse (URL) / address", elem_id="staff-import-url", scale=3)
+        page_name = gr.Textbox(
+            label="Dateiname (optional) / file name", elem_id="staff-import-name", scale=1
+        )
+    import_button = gr.Button(
+        "Importieren, prüfen, indexieren / import, check, index", elem_id="staff-import"
+    )
+    import_status = gr.Markdown(elem_id="staff-import-status")
     gr.Markdown("### FAQ und Partnerprofile als YAML / FAQ and partner files as YAML")
     chooser = gr.Dropdown(
         editable_files(assistant.settings.corpus_dir),
@@ -385,6 +396,9 @@ def _feedback_view(assistant: Assistant, user: gr.State) -> _Feedback:
         [user, upload, title, language, source],
         [add_status],
         **PRIVATE,
+    ).then(audited, [user], [audit], **PRIVATE)
+    import_button.click(
+        partial(import_page, assistant), [user, page_url, page_name], [import_status], **PRIVATE
     ).then(audited, [user], [audit], **PRIVATE)
     chooser.change(partial(load_file, assistant), [user, chooser], [editor], **PRIVATE)
     save.click(

@@ -19,7 +19,7 @@ from index.editing import IndexingFailed
 from index.url_import import ImportRefused, import_url
 from index.validation import CorpusError
 from ui.format import escape_markdown
-from ui.staff import LOCKED, STAFF_FAILED, UNDONE, UNDONE_REINDEX, signed_in
+from ui.staff_common import LOCKED, STAFF_FAILED, UNDONE, UNDONE_REINDEX, signed_in
 
 log = logging.getLogger(__name__)
 
