@@ -81,7 +81,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, yaml.No
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or str(exc)
         mark = getattr(exc, "problem_mark", None)
-        if "<stream end>" in reason and getattr(exc, "context_mark", None):
+        at_end = mark is not None and mark.line >= text.count("\n")  # libyaml's way to say it
+        if ("<stream end>" in reason or at_end) and getattr(exc, "context_mark", None):
             mark = getattr(exc, "context_mark")  # noqa: B009  unclosed bracket: where it opened
             reason = f"{getattr(exc, 'context', '')}: {reason} (never closed)"
         line = (mark.line + 1 if mark else 1) + line_offset
