@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
@@ -19,18 +19,9 @@ from assistant.curation import yaml_edit
 from assistant.curation.writes import change_files, rewrite
 from assistant.pipeline import Assistant
 from index.indexer import IndexReport
+from index.schemas import PartnerKind
 
-KINDS = (
-    "city",
-    "university",
-    "research-centre",
-    "institute",
-    "association",
-    "network",
-    "programme",
-    "infrastructure",
-    "company",
-)
+KINDS: tuple[str, ...] = get_args(PartnerKind)  # the schema's kinds, in its order
 ROUTE_COLUMNS = ["Bezeichnung DE / label DE", "Bezeichnung EN / label EN", "URL", "E-Mail"]
 UNKNOWN_COLUMNS = ["Nicht bekannt (DE) / not known (DE)", "Nicht bekannt (EN) / not known (EN)"]
 
