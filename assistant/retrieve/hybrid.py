@@ -105,6 +105,13 @@ class IndexView:
     keyword: Bm25State = field(default_factory=Bm25State)
 
 
+def _stacked(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """Row blocks one under the other (none: the empty 0x1 matrix of an empty view)."""
+    if not parts:
+        return np.zeros((0, 1), dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
 def _sentences(
     texts: list[str], metas: list[dict[str, Any]]
 ) -> tuple[list[str], list[tuple[int, int, int]]]:
@@ -234,9 +241,8 @@ class HybridRetriever:
             at += end - start
         shifted = [(s + at, q + at, e + at) for s, q, e in spans]
         new_vectors = embed_matrix(self.embeddings, sentences).astype(np.float16)
-        sentence_vectors = np.asarray(view.sentence_vectors)[kept_rows]
-        if len(sentences):
-            sentence_vectors = np.concatenate([sentence_vectors, new_vectors])
+        parts = [np.asarray(view.sentence_vectors)[kept_rows], new_vectors]
+        sentence_vectors = _stacked([p for p in parts if len(p)], np.float16)
         keep_at = np.array(keep, dtype=np.int64)
         languages = [m.get("language", "de") for m in metas]
         gone = [i for i in range(len(view.ids)) if view.ids[i] not in wanted]
@@ -245,9 +251,8 @@ class HybridRetriever:
             [view.metadatas[i].get("language", "de") for i in gone],
         )
         all_ids = [view.ids[i] for i in keep] + ids
-        chunk_vectors = np.asarray(view.vectors)[keep_at]
-        if ids:
-            chunk_vectors = np.concatenate([chunk_vectors, _matrix(vectors)])
+        parts = [np.asarray(view.vectors)[keep_at], _matrix(vectors)]
+        chunk_vectors = _stacked([p for p in parts if len(p)], np.float32)
         self.view = IndexView(
             ids=all_ids,
             texts=[view.texts[i] for i in keep] + texts,
