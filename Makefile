@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test index check eval gate bench browser-deps clean
+.PHONY: run test test-unit index check eval gate bench browser-deps clean
 
 run: $(VENV)/.installed
 	$(BIN)/assistant serve
@@ -27,6 +27,10 @@ gate: $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[fit]'
 	$(BIN)/python -m benchmarks.gate_data dev
 	$(BIN)/python -m benchmarks.fit_gate
+
+# the fast layer alone (no model, no server): seconds, for the edit-test loop
+test-unit: $(VENV)/.installed-test
+	$(BIN)/pytest -m unit
 
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/ruff check .
