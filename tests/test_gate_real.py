@@ -35,6 +35,31 @@ def test_out_of_domain_questions_are_abstained_as_such(real: Assistant, question
 
 
 @pytest.mark.parametrize(
+    ("earlier", "question", "fact"),
+    [
+        (
+            "Wann wurde die AI Alliance Aachen gegründet?",
+            "Wie wird das Wetter morgen in Aachen?",
+            "",
+        ),
+        ("Wann wurde die AI Alliance Aachen gegründet?", "is it snowing in aachen atm?", ""),
+        ("Was ist das KI-Center der RWTH?", "und wer leitet das?", "Hoos"),
+        ("Wann wurde die AI Alliance Aachen gegründet?", "und wo?", "Rathaus"),
+    ],
+)
+def test_a_follow_up_shaped_question_about_something_else_stands_alone(
+    real: Assistant, earlier: str, question: str, fact: str
+) -> None:
+    """Shaped like a follow-up ("das", "it", short), but out of domain on its own: not merged
+    with the alliance question before it. Real follow-ups still are."""
+    answer = real.ask(question, [earlier])
+    if fact:
+        assert not answer.abstained and fact in answer.answer, answer
+    else:
+        assert answer.abstained and answer.reason == "out_of_domain", answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "What is the home address of Sibylle Keupen?",
