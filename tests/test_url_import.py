@@ -266,6 +266,7 @@ def test_default_names_come_from_the_url() -> None:
     assert default_name("https://www.aachen.de/") == "www.aachen.de"
 
 
+@pytest.mark.e2e  # the command in a subprocess
 def test_cli_imports_a_page(tmp_path: Path, corpus_copy: Path, server: str) -> None:
     done = run_cli(
         "corpus",
