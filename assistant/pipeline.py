@@ -185,13 +185,17 @@ class Assistant:
         lang: Lang,
         where: dict[str, Any] | None = None,
         hits: list[Hit] | None = None,
+        rerank: bool = True,
     ) -> tuple[Evidence, Decision]:
-        """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide."""
+        """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide.
+
+        ``rerank=False`` skips the optional LLM reranker (only the decision is wanted).
+        """
         if hits is None:
             hits = self.retrieve(query, self.settings.top_k, where)
         evidence = gather(query, lang, hits, self.embeddings)
         decision = self.gate.decide(query, lang, evidence)
-        if self.reranker is not None and decision.answer:
+        if rerank and self.reranker is not None and decision.answer:
             # the model's order decides what is quoted first, never whether to answer: the
             # gate was fitted on the retriever's order and scores
             evidence = gather(query, lang, self.reranker.rerank(query, hits), self.embeddings)
@@ -284,7 +288,7 @@ class Assistant:
         """
         if not history or not is_follow_up(question):
             return question
-        _, alone = self.judge(question, detect_language(question))
+        _, alone = self.judge(question, detect_language(question), rerank=False)
         if alone.reason == "out_of_domain":
             return question
         if self.llm is not None:
