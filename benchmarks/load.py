@@ -49,7 +49,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import string
 import subprocess
@@ -64,6 +63,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from assistant.answer.local_llm import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "corpus" / "eval" / "gold-dev.jsonl"
@@ -313,12 +314,6 @@ def server_env() -> dict[str, str]:
     env.pop("ASSISTANT_LLM_BASE_URL", None)  # extractive: the answer path, not a model's
     env.pop("ASSISTANT_LLM_GGUF", None)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -6,7 +6,6 @@ One helper each instead of a start-and-wait loop in every test module that needs
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,14 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.answer.local_llm import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """A port nothing listens on right now (loopback)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
