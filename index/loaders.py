@@ -20,7 +20,7 @@ import yaml
 from index.content import check_docx, check_pdf, decode_html, decode_text
 from index.limits import Limits, chunk_problems
 from index.markdown import markdown_sections
-from index.parsing import Extracted, ParseWorker, extract, extract_text
+from index.parsing import Extracted, ParseWorker, extract
 from index.schemas import (
     ContactFile,
     DocumentMeta,
@@ -90,7 +90,7 @@ def read_bytes(path: Path, rel: str, limits: Limits) -> bytes:
 def _read_pdf(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
     data = read_bytes(path, rel, limits)
     check_pdf(data, rel)
-    text = extract_text("pdf", path, rel, data, limits, worker)
+    text = extract("pdf", path, rel, data, limits, worker).text
     if not text.strip():
         raise CorpusError([Problem(rel, 1, "PDF has no extractable text (scanned image?)")])
     return text
@@ -105,7 +105,7 @@ def _read_html(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> Ext
 def _read_docx(path: Path, rel: str, limits: Limits, worker: ParseWorker) -> str:
     data = read_bytes(path, rel, limits)
     check_docx(data, rel)
-    return extract_text("docx", path, rel, data, limits, worker)
+    return extract("docx", path, rel, data, limits, worker).text
 
 
 def page_meta(sidecar: Any, page: Extracted) -> Any:

@@ -187,23 +187,6 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def extract_text(
-    kind: str,
-    path: Path,
-    rel: str,
-    data: bytes,
-    limits: Limits,
-    worker: ParseWorker,
-    encoding: str = "utf-8",
-) -> str:
-    """The text of a PDF, HTML or Word file (``data``: its bytes, checked by ``index.content``).
-
-    Raises ``CorpusError`` naming the limit that was exceeded, or saying the file cannot be
-    read; never the parser's own exception text.
-    """
-    return extract(kind, path, rel, data, limits, worker, encoding).text
-
-
 def extract(
     kind: str,
     path: Path,
@@ -214,7 +197,12 @@ def extract(
     encoding: str = "utf-8",
     url: str | None = None,
 ) -> Extracted:
-    """``extract_text`` with the title and date an HTML page gives (``url``: where it is from)."""
+    """The text of a PDF, HTML or Word file (``data``: its bytes, checked by ``index.content``).
+
+    With it, the title and date an HTML page gives (``url``: where it is from). Raises
+    ``CorpusError`` naming the limit that was exceeded, or saying the file cannot be read;
+    never the parser's own exception text.
+    """
     digest = hashlib.sha256(data).hexdigest()
     key = (kind, digest, encoding, url, limits.max_pdf_pages, limits.max_document_chars)
     reply = _cached(key)
