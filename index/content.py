@@ -95,15 +95,7 @@ def decode_text(data: bytes, rel: str, what: str = "text") -> str:
         raise CorpusError(
             [Problem(rel, 1, f"this is {kind}, not {what}; upload it with its own extension")]
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = (
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8"
-        )
-        raise CorpusError([Problem(rel, line, message)]) from None
+    text = _decoded(data, "utf-8-sig", "UTF-8", rel, "save the file as UTF-8")
     # a PDF pasted behind front matter (an upload saved as .md gets front matter added)
     body, before = _body(text)
     kind = binary_kind(body[:PDF_HEADER_WITHIN].encode("utf-8", errors="replace"))
@@ -111,6 +103,16 @@ def decode_text(data: bytes, rel: str, what: str = "text") -> str:
         raise CorpusError([Problem(rel, before + 1, f"this is {kind}, not {what}")])
     check_characters(text, rel)
     return text
+
+
+def _decoded(data: bytes, codec: str, name: str, rel: str, advice: str) -> str:
+    """``data`` decoded, or a problem naming the line and the first byte that is not ``name``."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"not {name} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); {advice}"
+        raise CorpusError([Problem(rel, line, message)]) from None
 
 
 def check_pdf(data: bytes, rel: str) -> None:
@@ -160,15 +162,7 @@ def decode_html(data: bytes, rel: str, charset: str | None = None) -> tuple[str,
         raise CorpusError([Problem(rel, 1, f"this is {kind}, not HTML")])
     encoding = _known_codec(charset) or html_encoding(data)
     codec = "utf-8-sig" if encoding == "utf-8" else encoding
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = (
-            f"not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the page as UTF-8"
-        )
-        raise CorpusError([Problem(rel, line, message)]) from None
+    text = _decoded(data, codec, encoding, rel, "save the page as UTF-8")
     check_characters(text, rel)
     if not _HTML_TAG.search(text[:HTML_SNIFF]):
         message = "does not look like HTML (no <html>, <body>, <p> or similar tag at its start)"
