@@ -24,6 +24,7 @@ from assistant.answer.gate import GateModel
 from assistant.language import detect_language
 from assistant.models import Mode
 from assistant.pipeline import Assistant
+from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.retriever import DenseRetriever, Retriever
 from assistant.scoring import RANK_DEPTH, Tally, unsupported_citations
 from assistant.settings import Settings
@@ -191,7 +192,12 @@ def scratch_assistant(
     scratch = settings.model_copy(update=update)
     embeddings = build_embeddings(settings)
     embeddings.cache_queries = cache_queries
-    return build_assistant(scratch, embeddings, client, gate_model), client
+    assistant = build_assistant(scratch, embeddings, client, gate_model)
+    if isinstance(assistant.retriever, HybridRetriever):
+        # nothing starts from a throw-away collection again: every run left a snapshot of its
+        # uniquely named collection under DATA_DIR/derived
+        assistant.retriever.snapshots = None
+    return assistant, client
 
 
 def run_eval(

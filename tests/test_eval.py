@@ -100,6 +100,7 @@ def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
     assert report["abstention"]["by_kind"] == {"unanswerable": {"n": 1, "abstained": 1.0}}
     assert sum(report["abstention"]["reasons"].values()) >= 1
     assert set(report["abstention"]["abstained_answerable_by_lang"]) == {"de", "en"}
+    assert not (tmp_path / "d" / "derived").exists()  # a throw-away index leaves no snapshot
 
 
 def test_a_fact_counts_as_cited_only_in_text_a_valid_marker_cites() -> None:
