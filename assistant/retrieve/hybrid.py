@@ -222,7 +222,10 @@ class HybridRetriever:
             if len(page) < PAGE:
                 break
         wanted = set(present)
-        keep = [i for i, chunk_id in enumerate(view.ids) if chunk_id in wanted]
+        keep: list[int] = []
+        gone: list[int] = []
+        for i, chunk_id in enumerate(view.ids):
+            (keep if chunk_id in wanted else gone).append(i)
         added = [chunk_id for chunk_id in present if chunk_id not in view.position]
         changed = len(view.ids) - len(keep) + len(added)
         if not changed:
@@ -245,7 +248,6 @@ class HybridRetriever:
         sentence_vectors = _stacked([p for p in parts if len(p)], np.float16)
         keep_at = np.array(keep, dtype=np.int64)
         languages = [m.get("language", "de") for m in metas]
-        gone = [i for i in range(len(view.ids)) if view.ids[i] not in wanted]
         removed = (
             [view.texts[i] for i in gone],
             [view.metadatas[i].get("language", "de") for i in gone],
