@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_a_change_is_applied_to_the_view_like_a_rebuild(
     """An added and a removed document update the view in place (only the new chunks are
     analysed); what retrieval returns is what a process rebuilding from scratch returns."""
     monkeypatch.setattr(hybrid, "REBUILD_SHARE", 1.0)  # the fixture corpus is tiny
-    monkeypatch.setattr(hybrid.HybridRetriever, "_rebuild", lambda self: pytest.fail("rebuilt"))
+    monkeypatch.setattr(hybrid.HybridRetriever, "_rebuild", lambda self, *_: pytest.fail("rebuilt"))
     docs = indexed.settings.corpus_dir / "documents"
     (docs / "testnetz.md").unlink()
     indexed.add_document(
@@ -161,3 +162,21 @@ def test_what_indexing_embeds_ahead_is_all_the_view_needs(
     )  # the view is updated
     assert fresh.misses > 0 and len(under_lock) >= 2
     assert under_lock == [0] * len(under_lock)
+
+
+def test_a_view_kept_nowhere_leaves_no_files_behind(
+    indexed: Assistant,
+    embeddings: CachedEmbeddings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a data directory to publish in (``assistant eval``'s throw-away collections),
+    the view is written to a temporary folder that is deleted once opened; it reads on."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    retriever = hybrid.HybridRetriever(indexed.collection, embeddings)
+    retriever.refresh("some-version")
+    assert list(scratch.iterdir()) == []
+    hits = retriever.retrieve("Wann wurde das Testnetzwerk Musterstadt gegründet?", 3)
+    assert any("3. März 2024" in s for s, _ in hits[0].sentences)

@@ -15,7 +15,8 @@ Measured on XQuAD (German passages), the three signals are combined as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from assistant.language import detect_language
 from assistant.retrieve import snapshot
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import Bm25State, KeywordIndex
-from assistant.text import answer_sentences, faq_questions
+from assistant.retrieve.view import IndexView, ViewWriter, chunk_sentences
 
 PAGE = 5000
 # a change larger than this share of the chunks rebuilds the view instead of updating it:
@@ -84,54 +85,6 @@ def _matrix(rows: Any) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32)
 
 
-@dataclass(frozen=True)
-class IndexView:
-    """What retrieval reads besides Chroma, built in one pass and swapped in whole.
-
-    Questions take the current view once and never wait: re-indexing builds the next view
-    (which includes embedding new sentences, seconds for a large upload) while questions are
-    answered from the previous one, then swaps it in with one assignment. Before, a lock held
-    across retrieval made every question wait for the whole rebuild.
-    """
-
-    ids: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    metadatas: list[dict[str, Any]] = field(default_factory=list)
-    position: dict[str, int] = field(default_factory=dict)
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
-    sentences: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int, int]] = field(default_factory=list)  # quotable, matchable ends
-    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float16))
-    keyword: Bm25State = field(default_factory=Bm25State)
-
-
-def _stacked(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-    """Row blocks one under the other (none: the empty 0x1 matrix of an empty view)."""
-    if not parts:
-        return np.zeros((0, 1), dtype=dtype)
-    return np.concatenate(parts).astype(dtype, copy=False)
-
-
-def _sentences(
-    texts: list[str], metas: list[dict[str, Any]]
-) -> tuple[list[str], list[tuple[int, int, int]]]:
-    """The sentences of each chunk and its span: start, end of quotable, end of matchable.
-
-    FAQ question variants take part in matching but are never quoted: they come after the
-    quotable sentences of their chunk, outside its quotable span.
-    """
-    sentences: list[str] = []
-    spans: list[tuple[int, int, int]] = []
-    for text, meta in zip(texts, metas, strict=True):
-        kind = str(meta.get("kind", "document"))
-        quotable = answer_sentences(text, kind, bool(meta.get("known_gap")))
-        questions = faq_questions(text, kind)
-        start = len(sentences)
-        spans.append((start, start + len(quotable), start + len(quotable) + len(questions)))
-        sentences += quotable + questions
-    return sentences, spans
-
-
 class HybridRetriever:
     """Dense (Chroma) + keyword (in-process BM25) + sentence-window reranking."""
 
@@ -151,7 +104,7 @@ class HybridRetriever:
         self.snapshots = snapshots  # where views are saved per index version (None: never)
 
     @property
-    def texts(self) -> list[str]:
+    def texts(self) -> Sequence[str]:
         """The chunk texts of the current view (the personal-data guard learns names there)."""
         return self.view.texts
 
@@ -163,56 +116,60 @@ class HybridRetriever:
     @staticmethod
     def sentences_of(texts: list[str], metas: list[dict[str, Any]]) -> list[str]:
         """The texts the view embeds for these chunks (indexing embeds them ahead)."""
-        return _sentences(texts, metas)[0]
+        return chunk_sentences(texts, metas)[0]
 
     def refresh(self, version: str = "") -> None:
-        """Reload chunks from the collection and rebuild keyword and sentence indexes.
+        """Bring the view up to the collection: load it, update it or rebuild it.
 
         Sentence embeddings come from the embedding cache; sentences not seen before are
         embedded now, which is why indexing calls this and answering never has to. With an
-        index ``version`` and a snapshot directory, the view saved for that version is
-        loaded instead of rebuilt, and a rebuilt one is saved (``snapshot``).
+        index ``version`` and a snapshot directory, the view published for that version is
+        loaded instead of rebuilt, and a new one is published (``snapshot``).
         """
-        if self.snapshots is not None and version:
-            loaded = snapshot.load(self.snapshots, version)
+        saved = self.snapshots is not None and bool(version)
+        if saved:
+            loaded = snapshot.load(self.snapshots, version)  # type: ignore[arg-type]
             if loaded is not None:
-                self.keyword.use(loaded["keyword"])
-                self.view = IndexView(**loaded)
-                if self.collection.count() == len(self.view.ids):
+                self._use(loaded)
+                if self.collection.count() == len(loaded.ids):
                     return
-                # chunks written under this version after the snapshot (a release without
-                # ``before_write``): caught up below and saved again
-        if self.view.ids:
-            self._update()
-        else:
-            self._rebuild()
-        if self.snapshots is not None and version:
-            snapshot.save(self.snapshots, version, self.view)
+                # chunks written under this version after the view was published (a release
+                # without ``before_write``): caught up below and published again
+        folder = snapshot.staging(self.snapshots if saved else None)
+        try:
+            writer = ViewWriter(folder)
+            keyword = self._update(writer) if self.view.ids else self._rebuild(writer)
+            if keyword is None and saved:  # unchanged, but not yet published for this version
+                writer.copy(self.view, list(range(len(self.view.ids))))
+                keyword = self.view.keyword
+            if keyword is not None:
+                self._use(writer.finish(keyword))
+                if saved:
+                    snapshot.publish(self.snapshots, folder, version)  # type: ignore[arg-type]
+        finally:
+            snapshot.discard(folder)  # a published folder has moved away already
 
-    def _rebuild(self) -> None:
-        """Build the view from every chunk of the collection."""
-        ids, texts, metas, vectors = self._read()
-        keyword = self.keyword.build(ids, texts, [m.get("language", "de") for m in metas])
-        sentences, spans = _sentences(texts, metas)
-        # float16 halves the largest structure (5 sentences per chunk); only candidate rows
-        # are multiplied per query, so the slower half-precision product costs nothing
-        self.view = IndexView(
-            ids=ids,
-            texts=texts,
-            metadatas=metas,
-            position={chunk_id: i for i, chunk_id in enumerate(ids)},
-            vectors=_matrix(vectors),
-            sentences=sentences,
-            spans=spans,
-            sentence_vectors=embed_matrix(self.embeddings, sentences).astype(np.float16),
-            keyword=keyword,
-        )
+    def _use(self, view: IndexView) -> None:
+        self.view = view
+        self.keyword.use(view.keyword)
 
-    def _update(self) -> None:
-        """Apply the collection's changes to the current view.
+    def _rebuild(self, writer: ViewWriter) -> Bm25State:
+        """Write every chunk of the collection into ``writer``; the new keyword index."""
+        ids: list[str] = []
+        texts: list[str] = []
+        languages: list[str] = []
+        for page in self._pages():
+            self._add(writer, *page)
+            ids += page[0]
+            texts += page[1]
+            languages += [m.get("language", "de") for m in page[2]]
+        return self.keyword.build(ids, texts, languages)
+
+    def _update(self, writer: ViewWriter) -> Bm25State | None:
+        """Write the current view with the collection's changes applied; ``None``: unchanged.
 
         Only new chunks are read, split, analysed and embedded; removed ones are dropped; the
-        rest is carried over (a change above ``REBUILD_SHARE`` of the chunks rebuilds).
+        rest is copied over (a change above ``REBUILD_SHARE`` of the chunks rebuilds).
         """
         view = self.view
         present: list[str] = []
@@ -229,52 +186,42 @@ class HybridRetriever:
         added = [chunk_id for chunk_id in present if chunk_id not in view.position]
         changed = len(view.ids) - len(keep) + len(added)
         if not changed:
-            return
+            return None
         if changed > REBUILD_SHARE * len(view.ids):
-            self._rebuild()
-            return
-        ids, texts, metas, vectors = self._read(added)
-        sentences, spans = _sentences(texts, metas)
-        rows = [np.arange(view.spans[i][0], view.spans[i][2]) for i in keep]
-        kept_rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        kept_spans, at = [], 0
-        for i in keep:
-            start, quotable_end, end = view.spans[i]
-            kept_spans.append((at, at + quotable_end - start, at + end - start))
-            at += end - start
-        shifted = [(s + at, q + at, e + at) for s, q, e in spans]
-        new_vectors = embed_matrix(self.embeddings, sentences).astype(np.float16)
-        parts = [np.asarray(view.sentence_vectors)[kept_rows], new_vectors]
-        sentence_vectors = _stacked([p for p in parts if len(p)], np.float16)
-        keep_at = np.array(keep, dtype=np.int64)
-        languages = [m.get("language", "de") for m in metas]
+            return self._rebuild(writer)
+        writer.copy(view, keep)
+        ids: list[str] = []
+        texts: list[str] = []
+        languages: list[str] = []
+        for page in self._pages(added):
+            self._add(writer, *page)
+            ids += page[0]
+            texts += page[1]
+            languages += [m.get("language", "de") for m in page[2]]
         removed = (
             [view.texts[i] for i in gone],
             [view.metadatas[i].get("language", "de") for i in gone],
         )
-        all_ids = [view.ids[i] for i in keep] + ids
-        parts = [np.asarray(view.vectors)[keep_at], _matrix(vectors)]
-        chunk_vectors = _stacked([p for p in parts if len(p)], np.float32)
-        self.view = IndexView(
-            ids=all_ids,
-            texts=[view.texts[i] for i in keep] + texts,
-            metadatas=[view.metadatas[i] for i in keep] + metas,
-            position={chunk_id: i for i, chunk_id in enumerate(all_ids)},
-            vectors=chunk_vectors,
-            sentences=[view.sentences[r] for r in kept_rows.tolist()] + sentences,
-            spans=kept_spans + shifted,
-            sentence_vectors=sentence_vectors,
-            keyword=self.keyword.update(view.keyword, keep_at, removed, ids, texts, languages),
-        )
+        keep_at = np.array(keep, dtype=np.int64)
+        return self.keyword.update(view.keyword, keep_at, removed, ids, texts, languages)
 
-    def _read(
+    def _add(
+        self,
+        writer: ViewWriter,
+        ids: list[str],
+        texts: list[str],
+        metas: list[dict[str, Any]],
+        vectors: list[Any],
+    ) -> None:
+        """Split new chunks into sentences, embed those and write it all."""
+        sentences, spans = chunk_sentences(texts, metas)
+        sentence_vectors = embed_matrix(self.embeddings, sentences)
+        writer.add(ids, texts, metas, _matrix(vectors), sentences, spans, sentence_vectors)
+
+    def _pages(
         self, only: list[str] | None = None
-    ) -> tuple[list[str], list[str], list[dict[str, Any]], list[Any]]:
-        """Ids, texts, metadata and vectors of every chunk, or of the chunks ``only``."""
-        ids: list[str] = []
-        texts: list[str] = []
-        metas: list[dict[str, Any]] = []
-        vectors: list[Any] = []
+    ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]], list[Any]]]:
+        """Ids, texts, metadata and vectors of every chunk (or the chunks ``only``) by pages."""
         include = ["documents", "metadatas", "embeddings"]
         offset = 0
         while only is None or offset < len(only):
@@ -282,14 +229,15 @@ class HybridRetriever:
                 page = self.collection.get(include=include, limit=PAGE, offset=offset)
             else:
                 page = self.collection.get(ids=only[offset : offset + PAGE], include=include)
-            ids += page["ids"]
-            texts += page["documents"]
-            metas += [dict(m or {}) for m in page["metadatas"]]
-            vectors += list(page["embeddings"])
+            yield (
+                page["ids"],
+                page["documents"],
+                [dict(m or {}) for m in page["metadatas"]],
+                list(page["embeddings"]),
+            )
             offset += PAGE
             if only is None and len(page["ids"]) < PAGE:
                 break
-        return ids, texts, metas, vectors
 
     def _candidates(
         self,
@@ -323,19 +271,22 @@ class HybridRetriever:
         w = self.weights
         hits = []
         for i in self._candidates(view, query_vector, keyword_scores, where):
-            start, quotable_end, end = view.spans[i]
-            sentence_scores = view.sentence_vectors[start:end].astype(np.float32) @ query_vector
-            passage = float(view.vectors[i] @ query_vector)
+            start, quotable_end, end = (int(x) for x in view.spans[i])
+            sentence_scores = view.sentence_vectors.block(start, end).astype(np.float32)
+            sentence_scores = sentence_scores @ query_vector
+            passage = float(view.vectors.row(i) @ query_vector)
             best_sentence = float(sentence_scores.max()) if end > start else passage
-            same = view.metadatas[i].get("language") == language
+            metadata = view.metadatas[i]
+            same = metadata.get("language") == language
             weight = w.keyword_same_language if same else w.keyword_cross_language
             keyword = float(keyword_scores[i]) / best_keyword
             score = w.passage * passage + (1 - w.passage) * best_sentence + weight * keyword
-            hit = Hit.from_chunk(view.ids[i], view.texts[i], score, view.metadatas[i])
+            hit = Hit.from_chunk(view.ids[i], view.texts[i], score, metadata)
             hit.features = {"dense": passage, "sentence": best_sentence, "keyword": keyword}
+            quoted = view.sentences.run(start, quotable_end)
             hit.sentences = [
-                (view.sentences[start + j], float(s))
-                for j, s in enumerate(sentence_scores[: quotable_end - start])
+                (sentence, float(s))
+                for sentence, s in zip(quoted, sentence_scores[: quotable_end - start], strict=True)
             ]
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)

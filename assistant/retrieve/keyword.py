@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +84,8 @@ class Bm25State:
     """
 
     ids: list[str] = field(default_factory=list)
-    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # a dict when built; read from the view's files when opened (``columns.Postings``)
+    postings: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
