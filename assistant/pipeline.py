@@ -406,6 +406,7 @@ class Assistant:
                 who=who,
                 action="add",
                 journal=self.staff,
+                index_validated=self.index_documents,
             )
 
     def corpus_file(self, rel: str) -> str:
@@ -429,6 +430,7 @@ class Assistant:
                 who=who,
                 action="edit",
                 journal=self.staff,
+                index_validated=self.index_documents,
             )
 
     def _check_editable(self, rel: str) -> None:

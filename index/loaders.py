@@ -58,6 +58,9 @@ class Corpus:
     contact: ContactFile | None = None
     partners: dict[str, PartnerProfile] = field(default_factory=dict)
     faq: dict[str, Any] = field(default_factory=dict)  # id -> FaqEntry
+    # the chunks validation made to count them, and the (chunk_chars, overlap) they were made
+    # with: indexing the same corpus takes them instead of chunking it again
+    chunked: tuple[tuple[int, int], list[Any]] | None = None
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
@@ -350,18 +353,14 @@ def _load_faq(root: Path, corpus: Corpus, problems: list[Problem], limits: Limit
             corpus.documents.extend(faq_documents(entry, rel))
 
 
-def document_chunk_sources(docs: list[SourceDocument], limits: Limits) -> list[str]:
-    """The ``source`` of every chunk ``docs`` become when chunked as ``limits`` say."""
+def _chunked(corpus: Corpus, limits: Limits) -> list[Any]:
+    """Chunk every document as ``limits`` say (``index.chunking``), kept on the corpus."""
     from index.chunking import chunk_document  # chunking imports this module
 
-    sources: list[str] = []
-    for doc in docs:
-        if doc.kind in ("partner", "faq"):  # these stay whole: one chunk each
-            sources.append(doc.source)
-        else:
-            chunks = chunk_document(doc, limits.chunk_chars, limits.chunk_overlap)
-            sources.extend(c.metadata["source"] for c in chunks)
-    return sources
+    made = (limits.chunk_chars, limits.chunk_overlap)
+    chunks = [c for doc in corpus.documents for c in chunk_document(doc, *made)]
+    corpus.chunked = (made, chunks)
+    return chunks
 
 
 def load_corpus(root: Path, limits: Limits | None = None) -> Corpus:
@@ -395,7 +394,8 @@ def load_corpus(root: Path, limits: Limits | None = None) -> Corpus:
                     corpus.documents.append(doc)
     _load_partners(root, corpus, problems, limits)
     _load_faq(root, corpus, problems, limits)
-    problems.extend(chunk_problems(document_chunk_sources(corpus.documents, limits), limits))
+    chunks = _chunked(corpus, limits)
+    problems.extend(chunk_problems((c.metadata["source"] for c in chunks), limits))
     if problems:
         raise CorpusError(problems)
     if not corpus.documents:

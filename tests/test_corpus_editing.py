@@ -58,6 +58,41 @@ def test_uploaded_document_is_indexed_and_answers(staff_assistant: Assistant) ->
     assert answer.citations[0].source == "documents/test-akademie.txt"
 
 
+def test_a_change_loads_and_chunks_the_corpus_once(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation loads and chunks the corpus with the change; indexing takes that corpus and
+    its chunks instead of loading and chunking every file again (at 100,000 chunks each
+    load took 7 s and each chunking 5 s of a staff change)."""
+    from index import chunking, editing, indexer, loaders
+
+    loads: list[Path] = []
+    real_load = editing.load_corpus
+
+    def counted_load(root: Path, *args: Any) -> Any:
+        loads.append(root)
+        return real_load(root, *args)
+
+    chunked: list[str] = []
+    real_chunk = chunking.chunk_document
+
+    def counted_chunk(doc: Any, *args: Any) -> Any:
+        chunked.append(doc.key)
+        return real_chunk(doc, *args)
+
+    monkeypatch.setattr(editing, "load_corpus", counted_load)
+    monkeypatch.setattr(pipeline, "load_corpus", counted_load)
+    monkeypatch.setattr(chunking, "chunk_document", counted_chunk)
+    monkeypatch.setattr(indexer, "chunk_document", counted_chunk)
+    monkeypatch.setattr(loaders, "load_corpus", counted_load)
+    staff_assistant.add_document("Test Akademie.txt", ACADEMY, META)
+    assert len(loads) == 1
+    monkeypatch.undo()
+    documents = load_corpus(staff_assistant.settings.corpus_dir).documents
+    assert sorted(chunked) == sorted(d.key for d in documents)  # every document once
+    assert "Donnerstag" in staff_assistant.ask("Wann ist der Robotikkurs der Testakademie?").answer
+
+
 def test_broken_pdf_upload_is_refused_and_nothing_is_kept(staff_assistant: Assistant) -> None:
     before, chunks = corpus_files(staff_assistant), staff_assistant.chunk_count()
     with pytest.raises(CorpusError, match=r"documents/flyer.pdf:1: cannot read PDF"):

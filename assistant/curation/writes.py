@@ -51,4 +51,5 @@ def change_files(
             action=action,
             journal=assistant.staff,
             remove=remove,
+            index_validated=assistant.index_documents,
         )
