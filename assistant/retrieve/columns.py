@@ -127,7 +127,7 @@ class Records(Sequence[dict[str, Any]]):
     @classmethod
     def of(cls, records: Sequence[dict[str, Any]]) -> Records:
         """Records held in memory (tests, the empty view)."""
-        return cls(Strings.of([_json(r) for r in records]))
+        return cls(Strings.of([encode_record(r) for r in records]))
 
     def __len__(self) -> int:
         return len(self.strings)
@@ -143,7 +143,8 @@ class Records(Sequence[dict[str, Any]]):
         return result
 
 
-def _json(record: dict[str, Any]) -> str:
+def encode_record(record: dict[str, Any]) -> str:
+    """How a record is stored: compact JSON, UTF-8 kept as it is."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 

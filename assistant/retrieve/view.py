@@ -26,6 +26,7 @@ from assistant.retrieve.columns import (
     Records,
     Strings,
     StringsWriter,
+    encode_record,
     open_matrix,
     open_strings,
     runs,
@@ -124,9 +125,7 @@ class ViewWriter:
         """Append new chunks with their sentences (``chunk_sentences``) and all vectors."""
         self.ids += ids
         self.texts.extend(texts)
-        self.metadatas.extend(
-            [json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in metas]
-        )
+        self.metadatas.extend([encode_record(m) for m in metas])
         self.vectors.append(vectors)
         self.sentences.extend(sentences)
         self.sentence_vectors.append(sentence_vectors)
