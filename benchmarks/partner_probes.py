@@ -10,6 +10,7 @@ find which kinds of list question were missed: a dev figure, not a test one.
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 from collections import defaultdict
@@ -22,17 +23,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBES = ROOT / "benchmarks" / "partner_probes.jsonl"
 
 
-def main() -> dict[str, object]:
+def main(probes: Path = PROBES) -> dict[str, object]:
     settings = load_settings(data_dir=ROOT / "data", corpus_dir=ROOT / "corpus")
     assistant, _ = scratch_assistant(settings)
     assistant.index_documents(load_eval_corpus(settings, None))
     recall: dict[str, list[float]] = defaultdict(list)
     listed: dict[str, list[bool]] = defaultdict(list)
-    for line in PROBES.read_text(encoding="utf-8").splitlines():
+    precision: list[float] = []
+    for line in probes.read_text(encoding="utf-8").splitlines():
         probe = json.loads(line)
         expected = set(probe["expected"])
         answer = assistant.ask(probe["question"])
         got = set(answer.partners or [])
+        if got:
+            right = got & (expected | set(probe.get("acceptable", [])))
+            precision.append(len(right) / len(got))
         if expected:
             share = len(got & expected) / len(expected)
         else:  # no partner covers it: nobody listed, and an abstention
@@ -43,6 +48,7 @@ def main() -> dict[str, object]:
     return {
         "questions": len(every),
         "recall": round(statistics.mean(every), 3),
+        "precision": round(statistics.mean(precision), 3) if precision else None,
         "by_style": {
             style: {
                 "recall": round(statistics.mean(rs), 3),
@@ -54,4 +60,6 @@ def main() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main()))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--probes", type=Path, default=PROBES, help="JSONL file of probes")
+    print(json.dumps(main(parser.parse_args().probes)))
