@@ -102,12 +102,25 @@ def test_topics_are_found_by_label_synonym_inflection_compound_and_typo() -> Non
     assert vocabulary.find("Welche Partner bauen Robotern?") == ["robotics"]
     assert vocabulary.find("Bildverarbeitungssysteme für die Produktion") == ["computer-vision"]
     assert vocabulary.find("robotk partner?") == ["robotics"]  # one letter off
+    assert vocabulary.find("Wer macht Bildverabreitung?") == ["computer-vision"]  # swapped
     assert vocabulary.find("Who works on medical robotics?") == ["medical-ai"]  # not robotics too
     assert vocabulary.find("Wie wird das Wetter?") == []
 
 
+def test_words_for_kinds_or_founders_are_not_taken_for_typos_of_topics() -> None:
+    funding = TopicsFile.model_validate(
+        {"topics": [{"id": "sme-support", "de": "Förderung", "en": "funding"}]}
+    )
+    vocabulary = TopicVocabulary(funding)
+    assert vocabulary.find("Which of the founding partners work on robotics?") == []
+    assert vocabulary.find("Who offers fundng?") == ["sme-support"]  # a typo still is one
+
+
 def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Welche Hochschulen sind dabei?") == ["university"]
+    # a kind named beside an asked one is asked for too
+    assert find_kinds("Which universities and institutes take part?") == ["university", "institute"]
+    assert find_kinds("Welche Vereine oder Netzwerke sind dabei?") == ["association", "network"]
     assert find_kinds("Which research centres are in the network?") == ["research-centre"]
     assert find_kinds("We are a medtech company looking for a partner") == []
     assert find_kinds("Which partners work on smart city topics?") == []
@@ -147,6 +160,16 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Wann wurde die Allianz gegründet?", False),
         ("Wer leitet das KI-Center?", False),
         ("did the partners sign some kind of agreement?", False),
+        # who they are, whom to reach, in more wordings
+        ("Wer sind eigentlich die Gründungspartner der Allianz?", True),
+        ("Which of the founding partners work on robotics?", True),
+        ("Kennt ihr zufällig wen, der Roboter baut?", True),
+        ("Who's the right person to reach about supercomputing?", True),
+        ("An wen wende ich mich bei Fragen zu Robotik?", True),
+        ("Who should I get in touch with about robotics?", True),
+        ("So who in the alliance is actually into robotics?", True),
+        ("Who is the mayor of Aachen?", False),
+        ("Wer ist die Oberbürgermeisterin?", False),
     ],
 )
 def test_list_questions_are_recognised(question: str, listing: bool) -> None:
@@ -194,6 +217,7 @@ def test_a_few_keywords_naming_a_topic_search_the_partners(directory: Directory)
     found = lister.answer("robotik partner aachen", "de", "FRAG UNS")
     assert found is not None and found.partners is not None and "uni" in found.partners
     assert lister.answer("Roboter Forschung", "de", "") is not None
+    assert lister.answer("Robotik Aachen?", "de", "") is not None  # a search with a "?"
     # keywords asking for an attribute, or with more than one word beside the topic, are a
     # fact asked in keywords: the ordinary answer takes them
     assert lister.answer("Webseite Robotik", "de", "") is None

@@ -36,7 +36,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "welche Hochschulen", "which (of the) partners", "any partner" ...
     rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
     rf"are there|einer der|eine der|one of the)"
-    rf"\W+(\w+\W+){{0,2}}\w*{_ORGS}"
+    rf"\W+(\w+\W+){{0,3}}\w*{_ORGS}"
     # "Partner für Robotik", "partners working on", "Experten für HPC"
     r"|(\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*|know\W?how)"
     r"\W+(fuer|zu|zum|"
@@ -54,22 +54,28 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\bleute\b.{0,40}\b(beschaeftig|arbeite|forsch|kenne|mache)"
     r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
     r"unterstuetz|berat|kennt|auskennt|erfahrung)"
-    r"|\bkennt\b.{0,20}\b(jemand|wer)\b"
+    r"|\bkenn(t|st|en)\b.{0,30}\b(jemand\w*|wer|wen)\b"
+    # "wer sind die Gründungspartner", "who are the members"
+    r"|\b(wer|who)\W+(sind|are)\b.{0,40}(partner|mitglied|member)"
+    # "who's the right person", "wer ist zuständig", "who is the contact"
+    r"|\b(who|wer)\W*(s|is|ist)\b.{0,30}\b(right|richtige|zustaendig|responsible|person|"
+    r"ansprechpartner|contact)"
     # who has the experience: "Wer hat Erfahrung mit ...", "who has expertise in ..."
     r"|\bwer (hat|haben|bringt|besitzt)\b.{0,30}\b(erfahrung|expertise|know\W?how|kompetenz|"
     r"kenntnis|wissen)"
     r"|\bwho (has|have|brings)\b.{0,30}\b(experience|expertise|know\W?how|competence|"
     r"knowledge|skills)"
-    r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wenden)"
+    r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wende)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
     r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
-    r"covers?|is into|are into|go-to)"
+    r"covers?|into|go-to)"
     r"|\bwhere (should|can|could|would|do) (i|we) (turn|go)\b|\bteam up with\b"
     r"|\bpeople\b.{0,40}\b(working|doing|researching|who know)"
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
     r"help|support|advis|know|experience|expert)"
     r"|\bwhom\b|\bwith whom\b"
-    r"|\bwho (should|can|could|do|would) (i|we) (contact|ask|talk|approach|turn|reach|speak)",
+    r"|\bwho (should|can|could|do|would) (i|we) (contact|ask|talk|approach|turn|reach|speak|"
+    r"get in touch)",
 )
 # the question searches partners by a topic: "works on X", "Partner für X", "expertise in X"
 _SEARCHES_TOPIC = re.compile(
@@ -131,6 +137,7 @@ def _nearest_key_word(word: str) -> str:
 
 # words of list questions that say nothing about the topic asked for
 MAX_KEYWORDS = 6
+MAX_ASKED_KEYWORDS = 3  # "Weiterbildung KI?", "HPC partner?": a search with a question mark
 # a keyword query naming one of these asks for it ("Webseite Wirtschaftsförderung Aachen")
 _ATTRIBUTES = frozenset(
     """webseite website homepage url adresse address anschrift telefon telefonnummer phone
@@ -317,7 +324,9 @@ class PartnerLister:
         Grafikprozessoren Typ und Anzahl").
         """
         folded = words_of(question)
-        if "?" in question or not folded or len(folded) > MAX_KEYWORDS:
+        if not folded or len(folded) > MAX_KEYWORDS:
+            return False
+        if "?" in question and len(folded) > MAX_ASKED_KEYWORDS:  # a question, not a search
             return False
         named = self.directory.vocabulary.spans(question)
         covered = {i for start, end in named.values() for i in range(start, end)}

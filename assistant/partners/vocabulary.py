@@ -146,15 +146,22 @@ def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
 # and every directory search matched all of them again: "Supercomputer" took 56 ms warm
 # (p95 of `python -m benchmarks.directory` 57 ms), 490,000 stem comparisons per search.
 @lru_cache(maxsize=200_000)
-def span(term: str, text: str, rough: bool = False) -> tuple[int, int] | None:
+def span(
+    term: str, text: str, rough: bool = False, spelled: frozenset[str] = frozenset()
+) -> tuple[int, int] | None:
     """Where in ``text`` (word positions) ``term`` is named, or None.
 
     Words match by their German or English stem; with ``rough``, a word of five or more
-    letters may also be one edit off ("robotk", "lerning"). A single long word also matches
-    inside a compound ("Bildverarbeitungssysteme"), spanning that word.
+    letters may also be one edit off ("robotk", "lerning"), unless it is one of the words
+    ``spelled`` as meant. A single long word also matches inside a compound
+    ("Bildverarbeitungssysteme"), spanning that word.
     """
     if rough:
-        return _window(_folded_words(term), _folded_words(text), _close)
+        return _window(
+            _folded_words(term),
+            _folded_words(text),
+            lambda a, b: a == b or (b not in spelled and _close(a, b)),
+        )
     wanted = stems(term)
     found = _window(wanted, stems(text), _same)
     if found:
@@ -186,8 +193,11 @@ def mentions(term: str, text: str) -> bool:
 
 
 def _close(a: str, b: str) -> bool:
-    """Equal, or one insertion, deletion or substitution apart when both are long enough."""
-    return a == b or (min(len(a), len(b)) >= 5 and one_edit(a, b))
+    """Equal, or one typo apart when both are long enough.
+
+    One insertion, deletion or substitution, or two neighbours swapped ("Technologietranfser").
+    """
+    return a == b or (min(len(a), len(b)) >= 5 and one_edit(a, b, swap=True))
 
 
 def one_edit(a: str, b: str, swap: bool = False) -> bool:
@@ -227,14 +237,17 @@ class TopicVocabulary:
 
         Each topic is found by its longest matching term, exactly or else with a typo; a topic
         found only inside another's phrase is not named ("medical robotics" is medical AI, not
-        robotics as well). Positions count the words of ``words_of(text)``.
+        robotics as well). Positions count the words of ``words_of(text)``. Words that name a
+        kind of organisation or the founding partners are not typos of a topic's words:
+        "founding" is not "funding" mistyped.
         """
+        spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
         found: dict[str, tuple[int, int]] = {}
         for rough in (False, True):
             for topic in self.topics.values():
                 if topic.id in found:
                     continue
-                spans = [x for x in (span(t, text, rough) for t in topic.terms()) if x]
+                spans = [x for x in (span(t, text, rough, spelled) for t in topic.terms()) if x]
                 if spans:
                     found[topic.id] = max(spans, key=lambda s: s[1] - s[0])
         inside = {
@@ -251,6 +264,16 @@ class TopicVocabulary:
         return topic is not None and any(mentions(x, text) for x in topic.terms())
 
 
+_KIND_WORDS = frozenset(fold(w) for kind in KINDS for w in kind.words)
+
+
+def _names_kind_or_founding(word: str) -> bool:
+    """A folded word that names a kind of organisation or the founding partners."""
+    return word in _KIND_WORDS or word.startswith(
+        ("gruendungs", "founding", "founder", "cofounder", "co-founder", "mitbegruend")
+    )
+
+
 _ASKING = (
     r"(?:welche\w*|which|what|alle|all|any|list of|liste der|gibt es|are there|is there|"
     r"ist ein|ist eine)"
@@ -265,11 +288,14 @@ def find_kinds(text: str) -> list[str]:
     Netzwerk" or "our company" name no kind but the one asked for.
     """
     folded = fold(text)
+    every = "|".join(re.escape(fold(w)) for kind in KINDS for w in kind.words)
     found = []
     for kind in KINDS:
         words = "|".join(re.escape(fold(w)) for w in kind.words)
-        pattern = rf"\b{_ASKING}\W+(?:\w+\W+){{0,2}}(?<!\bim )(?<!\bin )(?:{words})(?!\w)"
-        if re.search(pattern, folded):
+        asked = rf"\b{_ASKING}\W+(?:\w+\W+){{0,2}}(?<!\bim )(?<!\bin )"
+        # or named beside an asked kind: "welche Programme und Netzwerke", "which X or Y"
+        beside = rf"{asked}(?:{every})\W+(?:und|oder|sowie|and|or)\W+(?:\w+\W+)?"
+        if re.search(rf"(?:{asked}|{beside})(?:{words})(?!\w)", folded):
             found.append(kind.id)
     return found
 
