@@ -58,7 +58,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "wer sind die Gründungspartner", "who are the members"
     r"|\b(wer|who)\W+(sind|are)\b.{0,40}(partner|mitglied|member)"
     # "who's the right person", "wer ist zuständig", "who is the contact"
-    r"|\b(who|wer)\W*(s|is|ist)\b.{0,30}\b(right|richtige|zustaendig|responsible|person|"
+    r"|\b(who|wer)\W*(s|is|ist)\b.{0,30}\b(right|richtige|zustaendig|responsible|"
     r"ansprechpartner|contact)"
     # who has the experience: "Wer hat Erfahrung mit ...", "who has expertise in ..."
     r"|\bwer (hat|haben|bringt|besitzt)\b.{0,30}\b(erfahrung|expertise|know\W?how|kompetenz|"
