@@ -168,6 +168,9 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("An wen wende ich mich bei Fragen zu Robotik?", True),
         ("Who should I get in touch with about robotics?", True),
         ("So who in the alliance is actually into robotics?", True),
+        ("An welchen Unis kann man Robotik studieren?", True),
+        ("Gibt es in der AI Alliance Aachen einen Partner für Robotik?", True),
+        ("Gibt's hier Leute, die sich mit Drohnen und Luftmobilität beschäftigen?", True),
         ("Who is the mayor of Aachen?", False),
         ("Wer ist die Oberbürgermeisterin?", False),
     ],
@@ -218,11 +221,27 @@ def test_a_few_keywords_naming_a_topic_search_the_partners(directory: Directory)
     assert found is not None and found.partners is not None and "uni" in found.partners
     assert lister.answer("Roboter Forschung", "de", "") is not None
     assert lister.answer("Robotik Aachen?", "de", "") is not None  # a search with a "?"
+    assert lister.answer("Robotik Roboter robots", "de", "") is not None  # all name one topic
     # keywords asking for an attribute, or with more than one word beside the topic, are a
     # fact asked in keywords: the ordinary answer takes them
     assert lister.answer("Webseite Robotik", "de", "") is None
     assert lister.answer("Robotik Budget Anzahl", "de", "") is None
     assert lister.answer("Robotik? Wann beginnt das Semester", "de", "") is None
+
+
+def test_looking_for_a_named_topic_is_a_partner_search(directory: Directory) -> None:
+    lister = PartnerLister(directory)
+    found = lister.answer("Wir suchen Hilfe bei der Robotik", "de", "")
+    assert found is not None and found.partners is not None and "uni" in found.partners
+    assert lister.answer("Do we need to pay for supercomputing?", "en", "") is None
+
+
+def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Directory) -> None:
+    answer = PartnerLister(directory).answer(
+        "Who can we contact for robotics and for supercomputing?", "en", ""
+    )
+    assert answer is not None and answer.partners is not None
+    assert {"uni", "lab"} <= set(answer.partners)
 
 
 def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:

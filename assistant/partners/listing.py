@@ -30,13 +30,14 @@ from index.loaders import contact_route
 _ORGS = (
     r"(partner|organisation|organization|einrichtung|institution|institut|hochschul|universit|"
     r"forschungs|research|unternehmen|firmen|compan|akteur|stelle|verein|association|netzwerk|"
-    r"network|programm|behoerde|authorit|kommune|municipalit|mitglied|member|experte|expert)"
+    r"network|programm|behoerde|authorit|kommune|municipalit|mitglied|member|experte|expert|"
+    r"(?<!\w)unis?\b)"
 )
 _ASKS_FOR_PARTNERS = re.compile(
     # "welche Hochschulen", "which (of the) partners", "any partner" ...
     rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
     rf"are there|einer der|eine der|one of the)"
-    rf"\W+(\w+\W+){{0,3}}\w*{_ORGS}"
+    rf"\W+(\w+\W+){{0,5}}\w*{_ORGS}"
     # "Partner für Robotik", "partners working on", "Experten für HPC"
     r"|(\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*|know\W?how)"
     r"\W+(fuer|zu|zum|"
@@ -51,7 +52,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
     r"ist zustaendig|ist fuer)"
     r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
-    r"|\bleute\b.{0,40}\b(beschaeftig|arbeite|forsch|kenne|mache)"
+    r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|mache)"
     r"|\b(jemand|jemanden)\b.{0,40}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
     r"unterstuetz|berat|kennt|auskennt|erfahrung)"
     r"|\bkenn(t|st|en)\b.{0,30}\b(jemand\w*|wer|wen)\b"
@@ -88,9 +89,12 @@ _SEARCHES_TOPIC = re.compile(
 # "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
 _SEPARATE_NEEDS = re.compile(
     r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with)\b|\boder\b|\bor\b|"
-    r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|sowie fuer|"
-    r"\b(zwei|two|mehrere|several) (dinge|bereiche|themen|things|areas|topics|fields)\b"
+    r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|and for|sowie fuer|"
+    r"und fuer|\b(zwei|two|mehrere|several) (dinge|bereiche\w*|themen|things|areas|topics|fields)\b"
 )
+# looking for something the vocabulary names: "Looking for startup support", "Wir suchen Hilfe
+# bei der Robotik" ("need" is left out: "do we need to pay for computing time?" is no search)
+_SEEKS = re.compile(r"\b(looking for|searching for|suche|suchen|gesucht|wanted)\b")
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
     "en": "{n} partners in the knowledge base match {what}:",
@@ -299,7 +303,11 @@ class PartnerLister:
         """
         if not self.directory:
             return None
-        if not (asks_for_partners(question) or self.is_topic_query(question)):
+        if not (
+            asks_for_partners(question)
+            or self.is_topic_query(question)
+            or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
+        ):
             return None
         if self.directory.named_in(question):
             return None
@@ -328,8 +336,9 @@ class PartnerLister:
             return False
         if "?" in question and len(folded) > MAX_ASKED_KEYWORDS:  # a question, not a search
             return False
-        named = self.directory.vocabulary.spans(question)
-        covered = {i for start, end in named.values() for i in range(start, end)}
+        vocabulary = self.directory.vocabulary
+        named = vocabulary.spans(question)
+        covered = vocabulary.naming_words(question, named)
         rest = [
             w
             for i, w in enumerate(folded)

@@ -258,6 +258,21 @@ class TopicVocabulary:
         }
         return {t: found[t] for t in self.topics if t in found and t not in inside}
 
+    def naming_words(self, text: str, found: dict[str, tuple[int, int]]) -> set[int]:
+        """Positions of the words of ``text`` naming the ``found`` topics by any of their terms.
+
+        ``found`` is what ``spans`` returned: there, each topic has only its longest term; in
+        "KMU Förderung Beratung" all three words name SME support.
+        """
+        positions: set[int] = set()
+        for topic_id, longest in found.items():
+            positions.update(range(*longest))
+            for term in self.topics[topic_id].terms():
+                where = span(term, text) or span(term, text, True)
+                if where:
+                    positions.update(range(*where))
+        return positions
+
     def named_in(self, topic_id: str, text: str) -> bool:
         """Whether ``text`` names the topic by one of its labels or synonyms."""
         topic = self.topics.get(topic_id)
