@@ -116,6 +116,21 @@ def test_words_for_kinds_or_founders_are_not_taken_for_typos_of_topics() -> None
     assert vocabulary.find("Who offers fundng?") == ["sme-support"]  # a typo still is one
 
 
+def test_a_word_one_topic_names_whole_is_not_another_topic_by_its_part() -> None:
+    vocabulary = TopicVocabulary(
+        TopicsFile.model_validate(
+            {
+                "topics": [
+                    {"id": "startups", "de": "Gründungsberatung", "en": "start-ups"},
+                    {"id": "sme-support", "de": "Beratung", "en": "advice"},
+                ]
+            }
+        )
+    )
+    assert vocabulary.find("Gründungsberatung für ein Startup") == ["startups"]
+    assert vocabulary.find("Gründungsberatung und Beratung") == ["startups", "sme-support"]
+
+
 def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Welche Hochschulen sind dabei?") == ["university"]
     # a kind named beside an asked one is asked for too

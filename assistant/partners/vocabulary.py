@@ -237,9 +237,10 @@ class TopicVocabulary:
 
         Each topic is found by its longest matching term, exactly or else with a typo; a topic
         found only inside another's phrase is not named ("medical robotics" is medical AI, not
-        robotics as well). Positions count the words of ``words_of(text)``. Words that name a
-        kind of organisation or the founding partners are not typos of a topic's words:
-        "founding" is not "funding" mistyped.
+        robotics as well), nor one found only as a part of a word another topic names whole
+        ("Gründungsberatung" is start-up advice, not SME advice as well). Positions count the
+        words of ``words_of(text)``. Words that name a kind of organisation or the founding
+        partners are not typos of a topic's words: "founding" is not "funding" mistyped.
         """
         spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
         found: dict[str, tuple[int, int]] = {}
@@ -250,11 +251,22 @@ class TopicVocabulary:
                 spans = [x for x in (span(t, text, rough, spelled) for t in topic.terms()) if x]
                 if spans:
                     found[topic.id] = max(spans, key=lambda s: s[1] - s[0])
+        said = stems(text)
+        whole: dict[str, set[int]] = {}  # the words each topic names by whole words
+        for t in found:
+            for term in self.topics[t].terms():
+                at = _window(stems(term), said, _same)
+                if at:
+                    whole.setdefault(t, set()).update(range(*at))
         inside = {
             t
             for t, (a, b) in found.items()
             for u, (c, d) in found.items()
-            if u != t and c <= a and b <= d and (d - c) > (b - a)
+            if u != t
+            and (
+                (c <= a and b <= d and (d - c) > (b - a))
+                or (not whole.get(t) and set(range(a, b)) <= whole.get(u, set()))
+            )
         }
         return {t: found[t] for t in self.topics if t in found and t not in inside}
 
