@@ -126,26 +126,26 @@ class HybridRetriever:
         index ``version`` and a snapshot directory, the view published for that version is
         loaded instead of rebuilt, and a new one is published (``snapshot``).
         """
-        saved = self.snapshots is not None and bool(version)
-        if saved:
-            loaded = snapshot.load(self.snapshots, version)  # type: ignore[arg-type]
+        root = self.snapshots if version else None  # where this version's view is published
+        if root is not None:
+            loaded = snapshot.load(root, version)
             if loaded is not None:
                 self._use(loaded)
                 if self.collection.count() == len(loaded.ids):
                     return
                 # chunks written under this version after the view was published (a release
                 # without ``before_write``): caught up below and published again
-        folder = snapshot.staging(self.snapshots if saved else None)
+        folder = snapshot.staging(root)
         try:
             writer = ViewWriter(folder)
             keyword = self._update(writer) if self.view.ids else self._rebuild(writer)
-            if keyword is None and saved:  # unchanged, but not yet published for this version
+            if keyword is None and root is not None:  # unchanged, not yet published as version
                 writer.copy(self.view, list(range(len(self.view.ids))))
                 keyword = self.view.keyword
             if keyword is not None:
                 self._use(writer.finish(keyword))
-                if saved:
-                    snapshot.publish(self.snapshots, folder, version)  # type: ignore[arg-type]
+                if root is not None:
+                    snapshot.publish(root, folder, version)
         finally:
             snapshot.discard(folder)  # a published folder has moved away already
 
@@ -155,15 +155,7 @@ class HybridRetriever:
 
     def _rebuild(self, writer: ViewWriter) -> Bm25State:
         """Write every chunk of the collection into ``writer``; the new keyword index."""
-        ids: list[str] = []
-        texts: list[str] = []
-        languages: list[str] = []
-        for page in self._pages():
-            self._add(writer, *page)
-            ids += page[0]
-            texts += page[1]
-            languages += [m.get("language", "de") for m in page[2]]
-        return self.keyword.build(ids, texts, languages)
+        return self.keyword.build(*self._add(writer))
 
     def _update(self, writer: ViewWriter) -> Bm25State | None:
         """Write the current view with the collection's changes applied; ``None``: unchanged.
@@ -190,14 +182,7 @@ class HybridRetriever:
         if changed > REBUILD_SHARE * len(view.ids):
             return self._rebuild(writer)
         writer.copy(view, keep)
-        ids: list[str] = []
-        texts: list[str] = []
-        languages: list[str] = []
-        for page in self._pages(added):
-            self._add(writer, *page)
-            ids += page[0]
-            texts += page[1]
-            languages += [m.get("language", "de") for m in page[2]]
+        ids, texts, languages = self._add(writer, added)
         removed = (
             [view.texts[i] for i in gone],
             [view.metadatas[i].get("language", "de") for i in gone],
@@ -206,17 +191,25 @@ class HybridRetriever:
         return self.keyword.update(view.keyword, keep_at, removed, ids, texts, languages)
 
     def _add(
-        self,
-        writer: ViewWriter,
-        ids: list[str],
-        texts: list[str],
-        metas: list[dict[str, Any]],
-        vectors: list[Any],
-    ) -> None:
-        """Split new chunks into sentences, embed those and write it all."""
-        sentences, spans = chunk_sentences(texts, metas)
-        sentence_vectors = embed_matrix(self.embeddings, sentences)
-        writer.add(ids, texts, metas, _matrix(vectors), sentences, spans, sentence_vectors)
+        self, writer: ViewWriter, only: list[str] | None = None
+    ) -> tuple[list[str], list[str], list[str]]:
+        """Write every chunk (or the chunks ``only``) with its sentences and their vectors.
+
+        A page at a time; returns their ids, texts and languages for the keyword index.
+        """
+        ids: list[str] = []
+        texts: list[str] = []
+        languages: list[str] = []
+        for page_ids, page_texts, metas, vectors in self._pages(only):
+            sentences, spans = chunk_sentences(page_texts, metas)
+            sentence_vectors = embed_matrix(self.embeddings, sentences)
+            writer.add(
+                page_ids, page_texts, metas, _matrix(vectors), sentences, spans, sentence_vectors
+            )
+            ids += page_ids
+            texts += page_texts
+            languages += [m.get("language", "de") for m in metas]
+        return ids, texts, languages
 
     def _pages(
         self, only: list[str] | None = None
