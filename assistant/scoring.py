@@ -125,8 +125,8 @@ def list_quotes(line: str) -> list[str]:
     "1. Name (kind): sentence – sentence. Contact: route" -> the sentences; the head, the
     contact route and a "Topics: ..." line (a listed topic, not a quote) are not quotes.
     """
-    _, _, why = line.partition("): ")
-    why = re.split(r"\. (?:Contact|Kontakt): ", why)[0]
+    head_and_why = re.split(r"\. (?:Contact|Kontakt): ", line)[0]  # a route may hold "): "
+    _, _, why = head_and_why.partition("): ")
     return [p for p in why.split(" – ") if p and not re.match(r"(Topics|Themen): ", p)]
 
 

@@ -243,3 +243,11 @@ def test_list_answer_lines_are_checked_against_their_profiles() -> None:
     assert count(quoted) == 0
     assert count("Themen: Robotik") == 0  # a listed topic, not a quote
     assert count("X (FH) baut Roboter – Sie hat 500 Mitarbeitende") == 1
+    # a line naming no sentence, whose contact route holds "): ", quotes nothing
+    kind_only = "1. X (Institut). Kontakt: Postfach (Stand 2020, bitte prüfen): x@example.org [1]"
+    assert (
+        unsupported_citations(
+            Answer(answer=kind_only, citations=[cite], partners=["x"]), lambda s: texts.get(s, "")
+        )
+        == 0
+    )
