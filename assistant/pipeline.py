@@ -173,7 +173,13 @@ class Assistant:
         evidence, decision = self.judge(query, lang, where, hits)
         if not decision.answer:
             reason = decision.reason or "nothing_relevant"
-            yield self.extractive.abstain(query, lang, reason, evidence, decision)
+            # a partner question whose topic no profile names learns the topics they do name
+            hint = (
+                None
+                if reason in ("personal_data", "stated_unknown")
+                else self.no_topic(query, lang)
+            )
+            yield hint or self.extractive.abstain(query, lang, reason, evidence, decision)
         elif self.llm is None:
             yield _confident(self.extractive.compose(query, lang, evidence), decision)
         else:
@@ -231,6 +237,12 @@ class Assistant:
         if self.gate.guard.is_request(query):
             return None
         return self.lister.answer(query, lang, self.extractive.routes.fallback[lang])
+
+    def no_topic(self, query: str, lang: Lang) -> Answer | None:
+        """A partner question without a topic the profiles name: their topics and the route."""
+        if self.gate.guard.is_request(query):
+            return None
+        return self.lister.no_topic(query, lang, self.extractive.routes.fallback[lang])
 
     def _generate(
         self, query: str, lang: Lang, evidence: Evidence, decision: Decision

@@ -308,6 +308,32 @@ def test_a_topic_no_partner_covers_gets_no_partner_and_the_route(real: Assistant
     assert "aachen.de/wirtschaft" in answer.answer
 
 
+def test_a_partner_question_naming_no_topic_learns_the_topics_profiles_name(
+    real: Assistant,
+) -> None:
+    """Not "I only answer questions about the alliance": the words the profiles use, the
+    directory and the route."""
+    answer = real.ask(
+        "We want a system that warns us about machine breakdowns before they happen. "
+        "Which partners could build that?"
+    )
+    assert answer.abstained and answer.partners == []
+    assert "Machine learning" in answer.answer and "Robotics" in answer.answer
+    assert "Partners" in answer.answer and "aachen.de/wirtschaft" in answer.answer
+    weather = real.ask("Who is going to win the football match tomorrow?")
+    assert weather.abstained and "Machine learning" not in weather.answer
+
+
+def test_no_topic_hint_only_for_questions_asking_for_partners(directory: Directory) -> None:
+    lister = PartnerLister(directory)
+    hint = lister.no_topic("Welcher Partner hilft uns, Maschinenausfälle vorherzusagen?", "de", "X")
+    assert hint is not None and hint.abstained and hint.partners == [] and hint.answer.endswith("X")
+    assert "Robotik" in hint.answer and "Hochleistungsrechnen" in hint.answer
+    assert "Bildverarbeitung" not in hint.answer  # no profile lists it
+    assert lister.no_topic("Who will win the match tomorrow?", "en", "X") is None
+    assert lister.no_topic("Wie wird das Wetter?", "de", "X") is None
+
+
 def test_the_bundled_vocabulary_covers_every_profile_topic() -> None:
     corpus = load_corpus(REAL_CORPUS)
     assert corpus.topics is not None

@@ -103,6 +103,15 @@ NONE_FOUND = {
     "de": "Kein Partner in der Wissensbasis passt zu {what}.",
     "en": "No partner in the knowledge base matches {what}.",
 }
+NO_TOPIC = {
+    "de": "Ihr Anliegen kann ich keinem Thema zuordnen, zu dem die Partner Profile haben. "
+    "Die Partner nennen diese Themen: {topics}. Fragen Sie gern mit einem davon noch einmal "
+    "oder sehen Sie alle Profile im Tab „Partner“ durch.",
+    "en": "I cannot match your request to a topic the partners' profiles name. The partners "
+    "list these topics: {topics}. Ask again with one of them, or browse every profile in the "
+    "“Partners” tab.",
+}
+_NAMES_PARTNERS = re.compile(rf"\w*{_ORGS}|(?<!\w)(allianz|alliance|aaa)(?!\w)")
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
@@ -323,6 +332,30 @@ class PartnerLister:
         own = tuple(w for w in dict.fromkeys(words(question, min_length=4)) if w not in _GENERIC)
         unseen = tuple(w for w in own if not self.known(w))
         return Request([], [], False, unseen) if unseen else None
+
+    def no_topic(self, question: str, lang: Lang, fallback: str) -> Answer | None:
+        """The topics the profiles name, and where to ask, for a partner question without one.
+
+        Only for a question asking for partners in so many words (None for any other).
+
+        "Which partners could build a system that warns us before machines break down?" got
+        "I only answer questions about the alliance"; the company asking needs the words the
+        profiles use, or the directory.
+        """
+        if not self.directory or not asks_for_partners(question):
+            return None
+        if not _NAMES_PARTNERS.search(_mend_typos(fold(question))):
+            return None
+        vocabulary = self.directory.vocabulary
+        listed = {t for p in self.directory.profiles.values() for t in p.topics}
+        labels = [vocabulary.label(t, lang) for t in vocabulary.topics if t in listed]
+        return Answer(
+            answer=f"{NO_TOPIC[lang].format(topics=', '.join(labels))} {fallback}",
+            abstained=True,
+            lang=lang,
+            reason="nothing_relevant",
+            partners=[],
+        )
 
     def is_topic_query(self, question: str) -> bool:
         """A few keywords naming a topic and little else, typed into the chat as a search.
