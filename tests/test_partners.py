@@ -136,6 +136,9 @@ def test_kinds_count_only_when_asked_for() -> None:
     # a kind named beside an asked one is asked for too
     assert find_kinds("Which universities and institutes take part?") == ["university", "institute"]
     assert find_kinds("Welche Vereine oder Netzwerke sind dabei?") == ["association", "network"]
+    assert find_kinds("Welche Städte oder Kommunen sind Partner?") == ["city"]  # plurals too
+    assert find_kinds("Which research facilities take part?") == ["infrastructure"]
+    assert find_kinds("Welche Forschungsinstitute sind dabei?") == ["institute"]
     assert find_kinds("Which research centres are in the network?") == ["research-centre"]
     assert find_kinds("We are a medtech company looking for a partner") == []
     assert find_kinds("Which partners work on smart city topics?") == []
