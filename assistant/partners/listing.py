@@ -349,13 +349,7 @@ class PartnerLister:
         vocabulary = self.directory.vocabulary
         listed = {t for p in self.directory.profiles.values() for t in p.topics}
         labels = [vocabulary.label(t, lang) for t in vocabulary.topics if t in listed]
-        return Answer(
-            answer=f"{NO_TOPIC[lang].format(topics=', '.join(labels))} {fallback}",
-            abstained=True,
-            lang=lang,
-            reason="nothing_relevant",
-            partners=[],
-        )
+        return _nobody(f"{NO_TOPIC[lang].format(topics=', '.join(labels))} {fallback}", lang)
 
     def is_topic_query(self, question: str) -> bool:
         """A few keywords naming a topic and little else, typed into the chat as a search.
@@ -412,13 +406,7 @@ class PartnerLister:
         what = self._describe(request, lang)
         matches = self.matches(request, lang)
         if not matches:
-            return Answer(
-                answer=f"{NONE_FOUND[lang].format(what=what)} {fallback}",
-                abstained=True,
-                lang=lang,
-                reason="nothing_relevant",
-                partners=[],
-            )
+            return _nobody(f"{NONE_FOUND[lang].format(what=what)} {fallback}", lang)
         lines, citations = [], []
         for n, match in enumerate(matches, start=1):
             lines.append(f"{n}. {self._line(match, lang)} [{n}]")
@@ -465,3 +453,8 @@ class PartnerLister:
         if contact:
             parts.append(f"{CONTACT[lang]}: {contact}")
         return ". ".join(p.rstrip(".") for p in parts)
+
+
+def _nobody(text: str, lang: Lang) -> Answer:
+    """An abstention that lists no partner (``text`` says why and where to ask)."""
+    return Answer(answer=text, abstained=True, lang=lang, reason="nothing_relevant", partners=[])
