@@ -177,7 +177,7 @@ class Assistant:
             hint = (
                 None
                 if reason in ("personal_data", "stated_unknown")
-                else self.no_topic(query, lang)
+                else self.no_topic(query, lang, where)
             )
             yield hint or self.extractive.abstain(query, lang, reason, evidence, decision)
         elif self.llm is None:
@@ -229,18 +229,15 @@ class Assistant:
         Only without a filter, or with one for partners: a filter for FAQ entries or documents
         asks for those. Requests for personal data never get one.
         """
-        clauses = (where or {}).get("$and", [where] if where else [])
-        for clause in clauses:
-            for key, value in clause.items():
-                if not (key.startswith("topic_") or (key == "kind" and value == "partner")):
-                    return None
-        if self.gate.guard.is_request(query):
+        if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
         return self.lister.answer(query, lang, self.extractive.routes.fallback[lang])
 
-    def no_topic(self, query: str, lang: Lang) -> Answer | None:
+    def no_topic(
+        self, query: str, lang: Lang, where: dict[str, Any] | None = None
+    ) -> Answer | None:
         """A partner question without a topic the profiles name: their topics and the route."""
-        if self.gate.guard.is_request(query):
+        if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
         return self.lister.no_topic(query, lang, self.extractive.routes.fallback[lang])
 
@@ -458,3 +455,16 @@ def _confident(answer: Answer, decision: Decision) -> Answer:
     """The answer with the gate's probability that the sources answer the question."""
     answer.confidence = round(decision.probability, 3)
     return answer
+
+
+def _partners_under(where: dict[str, Any] | None) -> bool:
+    """Whether a filter leaves partners to list: none, or one for partners or their topics.
+
+    A filter for FAQ entries or documents asks for those, not for partners.
+    """
+    clauses = (where or {}).get("$and", [where] if where else [])
+    return all(
+        key.startswith("topic_") or (key == "kind" and value == "partner")
+        for clause in clauses
+        for key, value in clause.items()
+    )

@@ -190,6 +190,11 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Gibt es in der AI Alliance Aachen einen Partner für Robotik?", True),
         ("Gibt's hier Leute, die sich mit Drohnen und Luftmobilität beschäftigen?", True),
         ("Who is the mayor of Aachen?", False),
+        # what is not a search for partners, though it names an organisation or a topic
+        ("Gibt es an der Uni einen Parkplatz?", False),
+        ("Is there a deadline for the funding programme?", False),
+        ("Who invested into the supercomputer?", False),
+        ("Who is responsible for funding decisions in the alliance?", False),
         ("Wer ist die Oberbürgermeisterin?", False),
     ],
 )
@@ -240,6 +245,8 @@ def test_a_few_keywords_naming_a_topic_search_the_partners(directory: Directory)
     assert lister.answer("Roboter Forschung", "de", "") is not None
     assert lister.answer("Robotik Aachen?", "de", "") is not None  # a search with a "?"
     assert lister.answer("Robotik Roboter robots", "de", "") is not None  # all name one topic
+    assert lister.answer("Was ist Robotik?", "de", "") is None  # a question, not a search
+    assert lister.answer("What are supercomputers?", "en", "") is None
     # keywords asking for an attribute, or with more than one word beside the topic, are a
     # fact asked in keywords: the ordinary answer takes them
     assert lister.answer("Webseite Robotik", "de", "") is None
@@ -252,6 +259,13 @@ def test_looking_for_a_named_topic_is_a_partner_search(directory: Directory) -> 
     found = lister.answer("Wir suchen Hilfe bei der Robotik", "de", "")
     assert found is not None and found.partners is not None and "uni" in found.partners
     assert lister.answer("Do we need to pay for supercomputing?", "en", "") is None
+    assert lister.answer("I wanted to know when the robotics course starts", "en", "") is None
+    assert lister.answer("Wie kann ich in den Unterlagen nach Robotik suchen?", "de", "") is None
+
+
+def test_and_for_inside_a_word_is_not_two_needs(directory: Directory) -> None:
+    request = PartnerLister(directory).request("Which partners meet the demand for robots?")
+    assert request is not None and not request.any_of
 
 
 def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Directory) -> None:
@@ -335,6 +349,9 @@ def test_no_topic_hint_only_for_questions_asking_for_partners(directory: Directo
     assert "Bildverarbeitung" not in hint.answer  # no profile lists it
     assert lister.no_topic("Who will win the match tomorrow?", "en", "X") is None
     assert lister.no_topic("Wie wird das Wetter?", "de", "X") is None
+    # an organisation named, but no partner asked for; a partner named: about that partner
+    assert lister.no_topic("Welche Kosten entstehen für Unternehmen dabei?", "de", "X") is None
+    assert lister.no_topic("Which partners does Clinic Lab work with?", "en", "X") is None
 
 
 def test_the_bundled_vocabulary_covers_every_profile_topic() -> None:

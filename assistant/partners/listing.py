@@ -31,13 +31,13 @@ _ORGS = (
     r"(partner|organisation|organization|einrichtung|institution|institut|hochschul|universit|"
     r"forschungs|research|unternehmen|firmen|compan|akteur|stelle|verein|association|netzwerk|"
     r"network|programm|behoerde|authorit|kommune|municipalit|mitglied|member|experte|expert|"
-    r"(?<!\w)unis?\b)"
+    r"(?<!\w)unis\b)"  # "an welchen Unis"; not "an der Uni", which asks where, not who
 )
 _ASKS_FOR_PARTNERS = re.compile(
     # "welche Hochschulen", "which (of the) partners", "any partner" ...
     rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
     rf"are there|einer der|eine der|one of the)"
-    rf"\W+(\w+\W+){{0,5}}\w*{_ORGS}"
+    rf"\W+(\w+\W+){{0,3}}\w*{_ORGS}"
     # "Partner für Robotik", "partners working on", "Experten für HPC"
     r"|(\w*(partner|experte|experten|expertin|expertise|kompetenz|competence)\w*|know\W?how)"
     r"\W+(fuer|zu|zum|"
@@ -59,8 +59,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "wer sind die Gründungspartner", "who are the members"
     r"|\b(wer|who)\W+(sind|are)\b.{0,40}(partner|mitglied|member)"
     # "who's the right person", "wer ist zuständig", "who is the contact"
-    r"|\b(who|wer)\W*(s|is|ist)\b.{0,30}\b(right|richtige|zustaendig|responsible|"
-    r"ansprechpartner|contact)"
+    r"|\b(who|wer)\W*(s|is|ist)\b.{0,30}\b(right|richtige|ansprechpartner|contact)"
     # who has the experience: "Wer hat Erfahrung mit ...", "who has expertise in ..."
     r"|\bwer (hat|haben|bringt|besitzt)\b.{0,30}\b(erfahrung|expertise|know\W?how|kompetenz|"
     r"kenntnis|wissen)"
@@ -69,7 +68,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wende)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
     r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
-    r"covers?|into|go-to)"
+    r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to)"
     r"|\bwhere (should|can|could|would|do) (i|we) (turn|go)\b|\bteam up with\b"
     r"|\bpeople\b.{0,40}\b(working|doing|researching|who know)"
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
@@ -89,12 +88,13 @@ _SEARCHES_TOPIC = re.compile(
 # "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
 _SEPARATE_NEEDS = re.compile(
     r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with)\b|\boder\b|\bor\b|"
-    r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|and for|sowie fuer|"
-    r"und fuer|\b(zwei|two|mehrere|several) (dinge|bereiche\w*|themen|things|areas|topics|fields)\b"
+    r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|\band for\b|"
+    r"sowie fuer|\bund fuer\b|"
+    r"\b(zwei|two|mehrere|several) (dinge|bereiche\w*|themen|things|areas|topics|fields)\b"
 )
 # looking for something the vocabulary names: "Looking for startup support", "Wir suchen Hilfe
 # bei der Robotik" ("need" is left out: "do we need to pay for computing time?" is no search)
-_SEEKS = re.compile(r"\b(looking for|searching for|suche|suchen|gesucht|wanted)\b")
+_SEEKS = re.compile(r"\b(looking for|searching for|(ich|wir) suchen?|suchen? (ich|wir)|gesucht)\b")
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
     "en": "{n} partners in the knowledge base match {what}:",
@@ -111,7 +111,11 @@ NO_TOPIC = {
     "list these topics: {topics}. Ask again with one of them, or browse every profile in the "
     "“Partners” tab.",
 }
-_NAMES_PARTNERS = re.compile(rf"\w*{_ORGS}|(?<!\w)(allianz|alliance|aaa)(?!\w)")
+# asks for partners in so many words: "Which partners could ...", "Welcher Partner ..."
+_ASKS_WHICH_PARTNERS = re.compile(
+    r"\b(welche[rnms]?|which|any|gibt es|is there|are there)\W+(\w+\W+)?"
+    r"(partner\w*|mitglied\w*|members?|organi[sz]ations?|einrichtung\w*|institution\w*)\b"
+)
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
@@ -151,6 +155,10 @@ def _nearest_key_word(word: str) -> str:
 # words of list questions that say nothing about the topic asked for
 MAX_KEYWORDS = 6
 MAX_ASKED_KEYWORDS = 3  # "Weiterbildung KI?", "HPC partner?": a search with a question mark
+_QUESTION_WORDS = frozenset(
+    """was wie wann wo warum wieso weshalb woher wohin wozu what how when where why
+    ist sind is are does do kostet kosten bedeutet means""".split()  # noqa: SIM905
+)
 # a keyword query naming one of these asks for it ("Webseite Wirtschaftsförderung Aachen")
 _ATTRIBUTES = frozenset(
     """webseite website homepage url adresse address anschrift telefon telefonnummer phone
@@ -342,9 +350,9 @@ class PartnerLister:
         "I only answer questions about the alliance"; the company asking needs the words the
         profiles use, or the directory.
         """
-        if not self.directory or not asks_for_partners(question):
+        if not self.directory or self.directory.named_in(question):
             return None
-        if not _NAMES_PARTNERS.search(_mend_typos(fold(question))):
+        if not _ASKS_WHICH_PARTNERS.search(_mend_typos(fold(question))):
             return None
         vocabulary = self.directory.vocabulary
         listed = {t for p in self.directory.profiles.values() for t in p.topics}
@@ -361,7 +369,9 @@ class PartnerLister:
         folded = words_of(question)
         if not folded or len(folded) > MAX_KEYWORDS:
             return False
-        if "?" in question and len(folded) > MAX_ASKED_KEYWORDS:  # a question, not a search
+        if "?" in question and (
+            len(folded) > MAX_ASKED_KEYWORDS or _QUESTION_WORDS.intersection(folded)
+        ):  # a question, not a search: "Was ist HPC?", "Was kostet Rechenzeit?"
             return False
         vocabulary = self.directory.vocabulary
         named = vocabulary.spans(question)
