@@ -10,7 +10,7 @@ import pytest
 
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache
 from assistant.pipeline import Assistant
-from assistant.retrieve import hybrid
+from assistant.retrieve import hybrid, snapshot
 from assistant.retrieve.keyword import KeywordIndex
 from assistant.wiring import build_assistant
 from tests.conftest import make_settings
@@ -73,6 +73,45 @@ def test_a_damaged_snapshot_is_rebuilt_not_trusted(
     assert ranking(started) == ranking(indexed)
     assert "rebuilding" in caplog.text
     assert len((folder / "view.json").read_bytes()) > 100  # and written anew
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [("bounds.npy", 0), ("postings_docs.bin", 4), ("sentences.bin", 3), ("spans.npy", 0)],
+)
+def test_a_view_cut_short_is_rebuilt_not_read(
+    indexed: Assistant, embeddings: CachedEmbeddings, name: str, cut: int
+) -> None:
+    """A crash before the kernel wrote a file leaves it empty or short: the view is rebuilt,
+    and questions never read past the end of a posting list or a sentence file."""
+    target = snapshots(indexed) / indexed.seen_version / name
+    short = target.with_name("short")
+    short.write_bytes(target.read_bytes()[:cut])
+    short.replace(target)  # a new file: the running process reads on from the one it opened
+    started = build_assistant(indexed.settings, embeddings)
+    assert ranking(started) == ranking(indexed)
+
+
+def test_a_data_directory_that_cannot_be_written_still_serves(
+    indexed: Assistant,
+    embeddings: CachedEmbeddings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    real = snapshot.staging
+
+    def full(root: Path | None) -> Path:
+        if root is not None:
+            raise OSError(28, "No space left on device")
+        return real(root)
+
+    for folder in snapshots(indexed).iterdir():
+        shutil.rmtree(folder)
+    monkeypatch.setattr(snapshot, "staging", full)
+    started = build_assistant(indexed.settings, embeddings)
+    assert ranking(started) == ranking(indexed)
+    assert "using a temporary one" in caplog.text
+    assert list(snapshots(indexed).iterdir()) == []  # nothing published
 
 
 def test_a_change_writes_a_new_snapshot_and_drops_the_old(indexed: Assistant) -> None:

@@ -45,10 +45,18 @@ class FileBlob(Blob):
     still reads it, so a view taken by a question stays readable until it is dropped.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, dir_fd: int | None = None, size: int | None = None) -> None:
+        """Open ``path`` (relative to the directory ``dir_fd`` when given).
+
+        With ``size``, a file of another length is refused (``ValueError``): a view whose
+        files were cut short (a crash before the kernel wrote them) is rebuilt, not read.
+        """
         super().__init__()
-        self._fd = os.open(path, os.O_RDONLY)
+        self._fd = os.open(path, os.O_RDONLY, dir_fd=dir_fd)
         weakref.finalize(self, os.close, self._fd)
+        if size is not None and os.fstat(self._fd).st_size != size:
+            found = os.fstat(self._fd).st_size
+            raise ValueError(f"{path} holds {found} bytes, expected {size}")
 
     def read(self, offset: int, size: int) -> bytes:
         """``size`` bytes from ``offset``."""
@@ -231,6 +239,10 @@ class StringsWriter:
             self._lengths.append(np.diff(offsets))
             start = stop
 
+    def abort(self) -> None:
+        """Close the file, written or not (the folder is discarded)."""
+        self._out.close()
+
     def close(self) -> None:
         """Close the file and write the offsets (``open_strings`` reads both)."""
         self._out.close()
@@ -263,29 +275,34 @@ class MatrixWriter:
         for at in range(start, end, step):
             self.append(source.block(at, min(end, at + step)))
 
+    def abort(self) -> None:
+        """Close the file, written or not (the folder is discarded)."""
+        self._out.close()
+
     def close(self) -> dict[str, Any]:
         """Close the file; what ``open_matrix`` needs besides it."""
         self._out.close()
         return {"rows": self.rows, "dim": self.dim or 1, "dtype": self.dtype.str}
 
 
-def open_strings(path: Path) -> Strings:
+def load_array(path: Path, dir_fd: int | None = None) -> np.ndarray:
+    """An ``.npy`` file read whole (relative to the directory ``dir_fd`` when given)."""
+    with os.fdopen(os.open(path, os.O_RDONLY, dir_fd=dir_fd), "rb") as source:
+        array: np.ndarray = np.load(source)
+        return array
+
+
+def open_strings(path: Path, dir_fd: int | None = None) -> Strings:
     """The strings written by ``StringsWriter(path)``; ``ValueError`` if the file is short."""
-    offsets = np.load(path.with_suffix(".offsets.npy"))
-    _check_size(path.with_suffix(".bin"), int(offsets[-1]))
-    return Strings(FileBlob(path.with_suffix(".bin")), offsets)
+    offsets = load_array(path.with_suffix(".offsets.npy"), dir_fd)
+    return Strings(FileBlob(path.with_suffix(".bin"), dir_fd, int(offsets[-1])), offsets)
 
 
-def open_matrix(path: Path, shape: dict[str, Any]) -> Matrix:
+def open_matrix(path: Path, shape: dict[str, Any], dir_fd: int | None = None) -> Matrix:
     """The rows written by ``MatrixWriter(path)`` (``shape``: what its ``close`` returned)."""
-    matrix = Matrix(FileBlob(path.with_suffix(".bin")), shape["rows"], shape["dim"], shape["dtype"])
-    _check_size(path.with_suffix(".bin"), matrix.rows * matrix.row_bytes)
-    return matrix
-
-
-def _check_size(path: Path, expected: int) -> None:
-    if path.stat().st_size != expected:
-        raise ValueError(f"{path} holds {path.stat().st_size} bytes, expected {expected}")
+    rows, dim, dtype = shape["rows"], shape["dim"], np.dtype(shape["dtype"])
+    blob = FileBlob(path.with_suffix(".bin"), dir_fd, rows * dim * dtype.itemsize)
+    return Matrix(blob, rows, dim, dtype)
 
 
 def runs(positions: Sequence[int]) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ Measured on XQuAD (German passages), the three signals are combined as
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from assistant.retrieve import snapshot
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import Bm25State, KeywordIndex
 from assistant.retrieve.view import IndexView, ViewWriter, chunk_sentences
+
+log = logging.getLogger(__name__)
 
 PAGE = 5000
 # a change larger than this share of the chunks rebuilds the view instead of updating it:
@@ -135,17 +138,34 @@ class HybridRetriever:
                     return
                 # chunks written under this version after the view was published (a release
                 # without ``before_write``): caught up below and published again
-        folder = snapshot.staging(root)
         try:
-            writer = ViewWriter(folder)
+            self._write(root, version)
+        except OSError:
+            if root is None:
+                raise
+            # the data directory is full or unwritable: serve the view from a temporary
+            # folder instead; the next process builds it again
+            log.exception("could not write the index view in %s; using a temporary one", root)
+            self._write(None, version)
+
+    def _write(self, root: Path | None, version: str) -> None:
+        """Write the next view (into ``root`` to publish it as ``version``) and use it."""
+        folder = snapshot.staging(root)
+        writer = ViewWriter(folder)
+        try:
             keyword = self._update(writer) if self.view.ids else self._rebuild(writer)
             if keyword is None and root is not None:  # unchanged, not yet published as version
                 writer.copy(self.view, list(range(len(self.view.ids))))
                 keyword = self.view.keyword
-            if keyword is not None:
-                self._use(writer.finish(keyword))
-                if root is not None:
-                    snapshot.publish(root, folder, version)
+            if keyword is None:
+                writer.abort()
+                return
+            self._use(writer.finish(keyword))
+            if root is not None:
+                snapshot.publish(root, folder, version)
+        except BaseException:
+            writer.abort()
+            raise
         finally:
             snapshot.discard(folder)  # a published folder has moved away already
 

@@ -57,9 +57,11 @@ def publish(root: Path, folder: Path, version: str) -> None:
     for other in root.iterdir():
         if other.name == version:
             continue
-        if other.name.startswith(".staging-") and (
-            time.time() - other.stat().st_mtime < STALE_STAGING_SECONDS
-        ):
+        try:
+            fresh = time.time() - other.stat().st_mtime < STALE_STAGING_SECONDS
+        except OSError:
+            continue  # removed meanwhile by the process that made it
+        if other.name.startswith(".staging-") and fresh:
             continue  # another process (the CLI beside the server) may be writing it
         shutil.rmtree(other, ignore_errors=True)
 
@@ -79,6 +81,6 @@ def load(root: Path, version: str) -> IndexView | None:
         return None
     try:
         return open_view(folder)
-    except (OSError, ValueError, KeyError):
+    except Exception:  # cut short by a crash (EOFError), damaged, of another format
         log.exception("could not read the index view of version %s; rebuilding", version)
         return None

@@ -27,6 +27,7 @@ from assistant.retrieve.columns import (
     Strings,
     StringsWriter,
     encode_record,
+    load_array,
     open_matrix,
     open_strings,
     runs,
@@ -132,6 +133,17 @@ class ViewWriter:
         self.spans.append(np.asarray(spans, dtype=np.int64).reshape(-1, 3) + self.sentence_count)
         self.sentence_count += len(sentences)
 
+    def abort(self) -> None:
+        """Close every file (a failed write; the folder is discarded)."""
+        for writer in (
+            self.texts,
+            self.metadatas,
+            self.sentences,
+            self.vectors,
+            self.sentence_vectors,
+        ):
+            writer.abort()
+
     def finish(self, keyword: Bm25State) -> IndexView:
         """Write the keyword index and the rest, and open the view (read from the files)."""
         folder = self.folder
@@ -176,40 +188,62 @@ class ViewWriter:
 def open_view(folder: Path) -> IndexView:
     """The view written into ``folder``.
 
-    Raises ``OSError`` or ``ValueError`` when it is incomplete, damaged or of another format.
+    Every file is opened through one handle on the folder: a folder another process
+    replaces meanwhile (publishing the same version) is read whole or fails, never half
+    from each. Raises ``OSError`` or ``ValueError`` when the view is incomplete, damaged,
+    cut short or of another format.
     """
-    with open(folder / "view.json", encoding="utf-8") as source:
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return _open_view(Path(), folder_fd)
+    finally:
+        os.close(folder_fd)
+
+
+def _open_view(folder: Path, fd: int) -> IndexView:
+    with os.fdopen(os.open("view.json", os.O_RDONLY, dir_fd=fd), encoding="utf-8") as source:
         strings = json.load(source)
     if strings.get("format") != FORMAT:
         raise ValueError(f"index view format {strings.get('format')}, expected {FORMAT}")
     ids: list[str] = strings["ids"]
     terms: list[str] = strings["terms"]
+    bounds = load_array(folder / "bounds.npy", fd)
+    postings = int(bounds[-1]) * 4  # int32 chunk positions, float32 counts
     keyword = Bm25State(
         ids=ids,
         postings=Postings(
             {t: n for n, t in enumerate(terms)},
-            np.load(folder / "bounds.npy"),
-            FileBlob(folder / "postings_docs.bin"),
-            FileBlob(folder / "postings_tf.bin"),
+            bounds,
+            FileBlob(folder / "postings_docs.bin", fd, postings),
+            FileBlob(folder / "postings_tf.bin", fd, postings),
         ),
         idf=dict(zip(terms, strings["idf"], strict=True)),
-        norm=np.load(folder / "norm.npy"),
-        lengths=np.load(folder / "lengths.npy"),
+        norm=load_array(folder / "norm.npy", fd),
+        lengths=load_array(folder / "lengths.npy", fd),
         stems=dict(zip(strings["stems"], strings["stem_chunks"], strict=True)),
     )
     shapes = strings["shapes"]
     view = IndexView(
         ids=ids,
-        texts=open_strings(folder / "texts"),
-        metadatas=Records(open_strings(folder / "metadatas")),
+        texts=open_strings(folder / "texts", fd),
+        metadatas=Records(open_strings(folder / "metadatas", fd)),
         position={chunk_id: i for i, chunk_id in enumerate(ids)},
-        vectors=open_matrix(folder / "vectors", shapes["vectors"]),
-        sentences=open_strings(folder / "sentences"),
-        spans=np.load(folder / "spans.npy"),
-        sentence_vectors=open_matrix(folder / "sentence_vectors", shapes["sentence_vectors"]),
+        vectors=open_matrix(folder / "vectors", shapes["vectors"], fd),
+        sentences=open_strings(folder / "sentences", fd),
+        spans=load_array(folder / "spans.npy", fd),
+        sentence_vectors=open_matrix(folder / "sentence_vectors", shapes["sentence_vectors"], fd),
         keyword=keyword,
     )
-    counts = {len(ids), len(view.texts), len(view.metadatas), len(view.vectors), len(view.spans)}
-    if len(counts) != 1 or len(view.sentences) != len(view.sentence_vectors):
-        raise ValueError(f"index view {folder} is incomplete")
+    counts = {
+        len(ids),
+        len(view.texts),
+        len(view.metadatas),
+        len(view.vectors),
+        len(view.spans),
+        len(keyword.norm),
+        len(keyword.lengths),
+    }
+    sentences = int(view.spans[-1][2]) if len(view.spans) else 0
+    if len(counts) != 1 or not len(view.sentences) == len(view.sentence_vectors) == sentences:
+        raise ValueError("index view is incomplete")
     return view
