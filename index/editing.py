@@ -190,14 +190,34 @@ def stage_change(
     return validate_change(corpus_dir, files, replace, limits, remove)[0]
 
 
+def corpus_state(corpus_dir: Path, leave_out: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every corpus file but those ``leave_out`` names.
+
+    Taken when a change is validated and again before its validated corpus is indexed: a
+    file written meanwhile by someone else (another replica on a shared corpus directory,
+    an edit by hand) makes indexing read the directory again instead.
+    """
+    state = {}
+    for path in corpus_dir.rglob("*"):
+        rel = path.relative_to(corpus_dir).as_posix()
+        if rel not in leave_out and path.is_file():
+            stat = path.stat()
+            state[rel] = (stat.st_size, stat.st_mtime_ns)
+    return state
+
+
 def validate_change(
     corpus_dir: Path,
     files: dict[str, bytes],
     replace: bool = False,
     limits: Limits | None = None,
     remove: Sequence[str] = (),
-) -> tuple[list[FileChange], Corpus]:
-    """``stage_change``, and the corpus as it will be once the change is written."""
+) -> tuple[list[FileChange], Corpus, dict[str, tuple[int, int]]]:
+    """``stage_change``, the corpus as it will be, and the files the change leaves alone.
+
+    The corpus is what the directory will hold once the change is written; the state of the
+    other files (``corpus_state``) tells later whether it still does.
+    """
     problems = []
     changes = []
     for rel, data in files.items():
@@ -221,6 +241,7 @@ def validate_change(
         changes.append(FileChange(rel, target.read_bytes(), None))
     if problems:
         raise CorpusError(problems)
+    untouched = corpus_state(corpus_dir, [*files, *remove])
     with tempfile.TemporaryDirectory(prefix="corpus-change-") as scratch:
         staged = Path(scratch) / "corpus"
         shutil.copytree(corpus_dir, staged)
@@ -230,7 +251,7 @@ def validate_change(
         for rel in remove:
             (staged / rel).unlink()
         corpus = load_corpus(staged, limits)  # raises CorpusError with file:line problems
-    return changes, corpus
+    return changes, corpus, untouched
 
 
 def write_changes(corpus_dir: Path, changes: list[FileChange]) -> None:
@@ -296,7 +317,7 @@ def change_corpus(
     ``IndexingFailed`` (``KeyboardInterrupt`` and the like as themselves).
     """
     try:
-        changes, corpus = validate_change(corpus_dir, files, replace, limits, remove)
+        changes, corpus, untouched = validate_change(corpus_dir, files, replace, limits, remove)
     except CorpusError as exc:
         first = str(exc.problems[0]) if exc.problems else "invalid"
         after: dict[str, bytes | None] = {**files, **dict.fromkeys(remove)}
@@ -322,7 +343,9 @@ def change_corpus(
         _finish(journal, entries, False, f"not written ({type(exc).__name__})")
         raise
     try:
-        if index_validated is not None:
+        if index_validated is not None and untouched == corpus_state(
+            corpus_dir, [c.rel for c in changes]
+        ):
             report = index_validated(corpus)
         else:
             del corpus  # not held while ``index`` loads it again

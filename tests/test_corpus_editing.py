@@ -93,6 +93,33 @@ def test_a_change_loads_and_chunks_the_corpus_once(
     assert "Donnerstag" in staff_assistant.ask("Wann ist der Robotikkurs der Testakademie?").answer
 
 
+def test_a_file_written_by_someone_else_meanwhile_is_indexed_too(
+    staff_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation saw the corpus without it (another replica on a shared corpus directory
+    wrote it meanwhile): indexing reads the directory again, so it is kept, not deleted."""
+    from index import editing
+
+    real_write = editing.write_changes
+    other = staff_assistant.settings.corpus_dir / "documents" / "nebenan.md"
+
+    def and_another(corpus_dir: Path, changes: list[Any]) -> None:
+        other.write_text(
+            "---\ntitle: Nebenan\nlanguage: de\nsources: [https://example.org/n]\n"
+            "date: 2026-11-01\n---\n\n"
+            "Das Nachbarprojekt Musterstadt trifft sich jeden Freitag im Ratssaal.\n",
+            encoding="utf-8",
+        )
+        real_write(corpus_dir, changes)
+
+    monkeypatch.setattr(editing, "write_changes", and_another)
+    staff_assistant.add_document("Test Akademie.txt", ACADEMY, META)
+    sources = {
+        m["source"] for m in staff_assistant.collection.get(include=["metadatas"])["metadatas"]
+    }
+    assert {"documents/nebenan.md", "documents/test-akademie.txt"} <= sources
+
+
 def test_broken_pdf_upload_is_refused_and_nothing_is_kept(staff_assistant: Assistant) -> None:
     before, chunks = corpus_files(staff_assistant), staff_assistant.chunk_count()
     with pytest.raises(CorpusError, match=r"documents/flyer.pdf:1: cannot read PDF"):
