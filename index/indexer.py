@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.chunking import Chunk, chunk_document
 from index.loaders import Corpus
+from index.store import chunk_ids
 
 WRITE_BATCH = 500
 PROGRESS_BATCH = 64  # texts between two reports: 8-13 s at 5-8 passages/s on 2 cores
@@ -90,15 +91,8 @@ def chunk_corpus(corpus: Corpus, chunk_chars: int, overlap: int) -> list[Chunk]:
 
 
 def existing_ids(collection: Any) -> set[str]:
-    """All ids currently in the collection (paged, so large collections work)."""
-    ids: set[str] = set()
-    offset = 0
-    while True:
-        page = collection.get(include=[], limit=5000, offset=offset)["ids"]
-        ids.update(page)
-        if len(page) < 5000:
-            return ids
-        offset += len(page)
+    """All ids currently in the collection."""
+    return set(chunk_ids(collection))
 
 
 def sync_chunks(

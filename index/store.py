@@ -53,3 +53,13 @@ def open_collection(client: Any, name: str, model_name: str, dimension: int) -> 
             "use another ASSISTANT_COLLECTION or delete the data directory and re-index"
         )
     return collection
+
+
+def chunk_ids(collection: Any, page: int = 5000) -> list[str]:
+    """Every id in the collection, in the store's order (paged, so large collections work)."""
+    ids: list[str] = []
+    while True:
+        got = collection.get(include=[], limit=page, offset=len(ids))["ids"]
+        ids += got
+        if len(got) < page:
+            return ids

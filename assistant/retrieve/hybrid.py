@@ -29,6 +29,7 @@ from assistant.retrieve import snapshot
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import Bm25State, KeywordIndex
 from assistant.retrieve.view import IndexView, ViewWriter, chunk_sentences
+from index.store import chunk_ids
 
 log = logging.getLogger(__name__)
 
@@ -184,12 +185,7 @@ class HybridRetriever:
         rest is copied over (a change above ``REBUILD_SHARE`` of the chunks rebuilds).
         """
         view = self.view
-        present: list[str] = []
-        while True:
-            page = self.collection.get(include=[], limit=PAGE, offset=len(present))["ids"]
-            present += page
-            if len(page) < PAGE:
-                break
+        present = chunk_ids(self.collection, PAGE)
         wanted = set(present)
         keep: list[int] = []
         gone: list[int] = []
