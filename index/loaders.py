@@ -299,7 +299,7 @@ def vocabulary_problems(topics: TopicsFile, node: yaml.Node | None) -> list[Prob
         if topic.id in seen_ids:
             problems.append(Problem("topics.yaml", line, f"id: duplicate {topic.id!r}"))
         seen_ids.add(topic.id)
-        for term in dict.fromkeys(" ".join(t.casefold().split()) for t in topic.terms()):
+        for term in dict.fromkeys(" ".join(t.casefold().split()) for t in topic.question_terms()):
             if term in owner and owner[term] != topic.id:
                 message = f"{topic.id}: {term!r} already names topic {owner[term]!r}"
                 problems.append(Problem("topics.yaml", line, message))

@@ -148,10 +148,21 @@ class Topic(Strict):
     de: str = Field(min_length=2)
     en: str = Field(min_length=2)
     synonyms: TopicSynonyms = Field(default_factory=TopicSynonyms)
+    # words of a need that point to the topic without naming it ("Sensordaten", "Faxe",
+    # "eigene Firma aufmachen"): a company describes its problem, not the field that solves it
+    needs: TopicSynonyms = Field(default_factory=TopicSynonyms)
 
     def terms(self) -> list[str]:
-        """Labels and synonyms of both languages: every way a question may name the topic."""
+        """Labels and synonyms of both languages: every way a text may name the topic."""
         return [self.de, self.en, *self.synonyms.de, *self.synonyms.en]
+
+    def question_terms(self) -> list[str]:
+        """The names and the need words: what a question may point to the topic by.
+
+        Only questions are searched for need words: a profile sentence mentioning "Sensordaten"
+        does not make its partner work on machine learning.
+        """
+        return [*self.terms(), *self.needs.de, *self.needs.en]
 
 
 class TopicsFile(Strict):

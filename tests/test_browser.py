@@ -19,9 +19,6 @@ from ui.style import page_options
 pytestmark = pytest.mark.browser
 
 
-
-
-
 @pytest.fixture(scope="module")
 def app_url(real_data_dir: Path) -> Iterator[str]:
     settings = load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS)

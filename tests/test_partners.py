@@ -22,6 +22,7 @@ TOPICS = TopicsFile.model_validate(
                 "de": "Robotik",
                 "en": "Robotics",
                 "synonyms": {"de": ["Roboter"], "en": ["robots"]},
+                "needs": {"de": ["Greifarm"], "en": ["gripper", "teach"]},
             },
             {
                 "id": "medical-ai",
@@ -40,6 +41,14 @@ TOPICS = TopicsFile.model_validate(
                 "de": "Hochleistungsrechnen",
                 "en": "High-performance computing",
                 "synonyms": {"de": ["Supercomputer"], "en": ["supercomputing"]},
+                "needs": {"de": ["größerer Rechner"], "en": ["bigger machine"]},
+            },
+            {
+                "id": "sme-support",
+                "de": "Mittelstandsförderung",
+                "en": "SME support",
+                "synonyms": {"de": ["KMU"], "en": ["SMEs"]},
+                "needs": {"de": ["Familienbetrieb"], "en": ["family business"]},
             },
         ]
     }
@@ -196,6 +205,16 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Who invested into the supercomputer?", False),
         ("Who is responsible for funding decisions in the alliance?", False),
         ("Wer ist die Oberbürgermeisterin?", False),
+        # who can help with a need, where to get support
+        ("Wer kann unseren Leuten das beibringen?", True),
+        ("Who can guide us?", True),
+        ("Who could introduce us to a young software company?", True),
+        ("Okay, who's got the big number-crunching machines around here?", True),
+        ("Zwei Ingenieure wollen gründen. Wo bekommen sie Unterstützung?", True),
+        ("Where can we get advice on using AI?", True),
+        ("Gibt es in der AI Alliance einen Partner, der zu KI in der Medizin arbeitet?", True),
+        ("Wer kann Mitglied werden?", False),
+        ("Where can I find the agenda of the launch event?", False),
     ],
 )
 def test_list_questions_are_recognised(question: str, listing: bool) -> None:
@@ -274,6 +293,49 @@ def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Di
     )
     assert answer is not None and answer.partners is not None
     assert {"uni", "lab"} <= set(answer.partners)
+
+
+def test_need_words_point_to_a_topic_in_questions_about_ai_data_or_software(
+    directory: Directory,
+) -> None:
+    """A company names its problem ("a far bigger machine"), not the field that solves it."""
+    lister = PartnerLister(directory)
+    found = lister.answer("Our model training needs a bigger machine. Who can help?", "en", "")
+    assert found is not None and found.partners == ["lab"]
+    greifarm = lister.answer("Wer kann uns einen Greifarm mit KI bauen?", "de", "")
+    assert greifarm is not None and greifarm.partners and "uni" in greifarm.partners
+    # without AI, data or software in the question a need word is not enough
+    assert lister.request("Who can help us buy a bigger machine for the canteen?") is None
+    # need words are matched as written: "reach" is not "teach" mistyped
+    assert directory.vocabulary.find("Who can I reach about AI?") == []
+
+
+def test_need_words_are_not_searched_for_in_profiles(directory: Directory) -> None:
+    """A profile mentioning a gripper does not make its partner work on robotics."""
+    assert directory.vocabulary.named_in("robotics", "Wir entwickeln Roboter.")
+    assert not directory.vocabulary.named_in("robotics", "Unser Greifarm ist blau.")
+    assert directory.vocabulary.by_needs_only("Wer baut einen Greifarm mit KI?") == {"robotics"}
+    assert directory.vocabulary.by_needs_only("Wer baut Roboter mit Greifarm?") == set()
+
+
+def test_sme_support_beside_another_topic_ranks_and_does_not_filter(
+    directory: Directory,
+) -> None:
+    """ "Robots for our family business": the robotics partners, SME supporters first."""
+    directory.profiles["hub"] = profile(
+        "hub", "association", ["sme-support", "robotics"], "Berät KMU.", "Advises SMEs."
+    )
+    directory.profiles["chamber"] = profile(
+        "chamber", "association", ["sme-support"], "Für KMU.", "For SMEs."
+    )
+    lister = PartnerLister(directory)
+    answer = lister.answer("Which partners help SMEs with robotics?", "en", "")
+    assert answer is not None and answer.partners is not None
+    assert answer.partners[0] == "hub"  # covers both
+    assert {"uni", "lab", "clinic"} <= set(answer.partners)  # robotics without SME support
+    assert "chamber" not in answer.partners  # SME support without robotics
+    alone = lister.answer("Which partners support SMEs?", "en", "")
+    assert alone is not None and set(alone.partners or []) == {"hub", "chamber"}
 
 
 def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:

@@ -461,8 +461,6 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 QUESTION = "Wie melde ich mich für den Newsletter des Testnetzwerks an?"
 
 
-
-
 class Elsewhere(ThreadingHTTPServer):
     """Another origin: serves images (recording every request) and a page with the widget."""
 

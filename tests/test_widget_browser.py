@@ -94,8 +94,6 @@ class DemoSite:
         self.server.server_close()
 
 
-
-
 @pytest.fixture(scope="module")
 def sites(real_data_dir: Path) -> Iterator[tuple[DemoSite, DemoSite]]:
     """The alliance's website (allowed) and a stranger's (not), both embedding the app."""

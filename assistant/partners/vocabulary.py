@@ -271,7 +271,8 @@ class TopicVocabulary:
     def spans(self, text: str) -> dict[str, tuple[int, int]]:
         """The topics ``text`` names, in vocabulary order, with the words naming each.
 
-        Each topic is found by its longest matching term, exactly or else with a typo; a topic
+        Each topic is found by its longest matching term (names and, in questions, need words
+        as written), exactly or else a name with a typo; a topic
         found only inside another's phrase is not named ("medical robotics" is medical AI, not
         robotics as well), nor one found only as a part of a word another topic names whole
         ("Gründungsberatung" is start-up advice, not SME advice as well). Positions count the
@@ -284,13 +285,15 @@ class TopicVocabulary:
             for topic in self.topics.values():
                 if topic.id in found:
                     continue
-                spans = [x for x in (span(t, text, rough, spelled) for t in topic.terms()) if x]
+                # need words only as written: "reach" is no typo of "teach"
+                terms = topic.terms() if rough else topic.question_terms()
+                spans = [x for x in (span(t, text, rough, spelled) for t in terms) if x]
                 if spans:
                     found[topic.id] = max(spans, key=lambda s: s[1] - s[0])
         said = stems(text)
         whole: dict[str, set[int]] = {}  # the words each topic names by whole words
         for t in found:
-            for term in self.topics[t].terms():
+            for term in self.topics[t].question_terms():
                 at = _window(stems(term), said, _same)
                 if at:
                     whole.setdefault(t, set()).update(range(*at))
@@ -306,6 +309,18 @@ class TopicVocabulary:
         }
         return {t: found[t] for t in self.topics if t in found and t not in inside}
 
+    def by_needs_only(self, text: str) -> set[str]:
+        """The topics ``text`` points to by need words alone, naming none of their terms."""
+        spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
+        return {
+            t
+            for t in self.spans(text)
+            if not any(
+                span(term, text) or span(term, text, True, spelled)
+                for term in self.topics[t].terms()
+            )
+        }
+
     def naming_words(self, text: str, found: dict[str, tuple[int, int]]) -> set[int]:
         """Positions of the words of ``text`` naming the ``found`` topics by any of their terms.
 
@@ -315,7 +330,7 @@ class TopicVocabulary:
         positions: set[int] = set()
         for topic_id, longest in found.items():
             positions.update(range(*longest))
-            for term in self.topics[topic_id].terms():
+            for term in self.topics[topic_id].question_terms():
                 where = span(term, text) or span(term, text, True)
                 if where:
                     positions.update(range(*where))
