@@ -31,6 +31,7 @@ _ORGS = (
     r"(partner|organisation|organization|einrichtung|institution|institut|hochschul|universit|"
     r"forschungs|research|unternehmen|firmen|compan|akteur|stelle|verein|association|netzwerk|"
     r"network|programm|behoerde|authorit|kommune|municipalit|mitglied|member|experte|expert|"
+    r"infrastru|facilit|"
     r"(?<!\w)unis\b)"  # "an welchen Unis"; not "an der Uni", which asks where, not who
 )
 _ASKS_FOR_PARTNERS = re.compile(
@@ -38,6 +39,11 @@ _ASKS_FOR_PARTNERS = re.compile(
     rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
     rf"are there|einer der|eine der|one of the)"
     rf"\W+(\w+\W+){{0,3}}\w*{_ORGS}"
+    # "what facilities does the network include?", "was für Einrichtungen": a set of a kind
+    r"|\bwhat\W+(\w+\W+){0,2}(facilities|institutions|organi[sz]ations|universities|institutes|"
+    r"companies|associations|partners|members|research cent(re|er)s)\b"
+    r"|\bwas fuer\W+(\w+\W+){0,2}(einrichtungen|hochschulen|institute|unternehmen|firmen|partner|"
+    r"vereine|organisationen|infrastruktur\w*)"
     # "Gibt es in der AI Alliance einen Partner, der ...": a longer run before the noun
     rf"|\b(gibt es|is there|are there)\W+(\w+\W+){{0,6}}(partner|organi[sz]ation|einrichtung|"
     rf"institut)"
