@@ -151,6 +151,11 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Which research centres are in the network?") == ["research-centre"]
     assert find_kinds("We are a medtech company looking for a partner") == []
     assert find_kinds("Which partners work on smart city topics?") == []
+    # the organisations helped are not the kind asked for
+    assert find_kinds("Which partners help companies with their digital transformation?") == []
+    assert find_kinds("Welche Förderprogramme gibt es für kleine Unternehmen?") == ["programme"]
+    assert find_kinds("Sind auch Vereine oder Verbände bei der Allianz dabei?") == ["association"]
+    assert find_kinds("Which public bodies are part of the alliance?") == ["city"]
 
 
 @pytest.mark.parametrize(
@@ -214,6 +219,12 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Where can we get advice on using AI?", True),
         ("Gibt es in der AI Alliance einen Partner, der zu KI in der Medizin arbeitet?", True),
         ("What infrastructure facilities does the network include?", True),
+        ("Sind auch Vereine oder Verbände bei der Allianz dabei?", True),
+        ("uh who do i bug if i need like a ton of gpus lol", True),
+        (
+            "sag mal gibts bei euch jemand der sich mit drohnen oder autos auskennt",
+            True,
+        ),
         ("Was für Einrichtungen sind in der Allianz?", True),
         ("What is the AAA?", False),
         ("What research does the university do on robots?", False),
@@ -268,6 +279,8 @@ def test_a_few_keywords_naming_a_topic_search_the_partners(directory: Directory)
     assert lister.answer("Roboter Forschung", "de", "") is not None
     assert lister.answer("Robotik Aachen?", "de", "") is not None  # a search with a "?"
     assert lister.answer("Robotik Roboter robots", "de", "") is not None  # all name one topic
+    # every partner works on AI: "KI" says nothing about the topic searched
+    assert lister.answer("Roboter künstliche Intelligenz Aachen", "de", "") is not None
     assert lister.answer("Was ist Robotik?", "de", "") is None  # a question, not a search
     assert lister.answer("What are supercomputers?", "en", "") is None
     # keywords asking for an attribute, or with more than one word beside the topic, are a

@@ -82,7 +82,10 @@ KINDS = (
         ),
     ),
     Kind(
-        "association", "Verein", "Association", ("verein", "vereine", "association", "associations")
+        "association",
+        "Verein",
+        "Association",
+        ("verein", "vereine", "verband", "verbände", "association", "associations"),
     ),
     Kind("network", "Netzwerk", "Network", ("netzwerk", "netzwerke", "network", "networks")),
     Kind(
@@ -134,6 +137,10 @@ KINDS = (
             "cities",
             "municipality",
             "municipalities",
+            "public body",
+            "public bodies",
+            "öffentliche stellen",
+            "öffentliche hand",
             "authority",
             "authorities",
         ),
@@ -354,7 +361,13 @@ def _names_kind_or_founding(word: str) -> bool:
 
 _ASKING = (
     r"(?:welche\w*|which|what|alle|all|any|list of|liste der|gibt es|are there|is there|"
-    r"ist ein|ist eine)"
+    r"ist ein|ist eine|sind auch|are also|are any)"
+)
+# the words between the asking word and the kind: not a verb or preposition making the kind
+# the ones helped ("Which partners help companies with ...?" asks for no company)
+_FILLER = (
+    r"(?:(?!(?:help|helps|helping|support|supports|advise|advises|serve|serves|for|with|"
+    r"helfen|hilft|unterstuetz\w*|berat\w*|fuer|mit)\b)\w+\W+)"
 )
 
 
@@ -370,7 +383,7 @@ def find_kinds(text: str) -> list[str]:
     found = []
     for kind in KINDS:
         words = "|".join(re.escape(fold(w)) for w in kind.words)
-        asked = rf"\b{_ASKING}\W+(?:\w+\W+){{0,2}}(?<!\bim )(?<!\bin )"
+        asked = rf"\b{_ASKING}\W+{_FILLER}{{0,2}}(?<!\bim )(?<!\bin )"
         # or named beside an asked kind: "welche Programme und Netzwerke", "which X or Y"
         beside = rf"{asked}(?:{every})\W+(?:und|oder|sowie|and|or)\W+(?:\w+\W+)?"
         if re.search(rf"(?:{asked}|{beside})(?:{words})(?!\w)", folded):
