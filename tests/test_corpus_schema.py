@@ -72,6 +72,18 @@ def test_unknown_topic_and_parent_are_reported(tmp_path: Path) -> None:
     assert "partners/p.yaml:4: parent: unknown partner 'nobody'" in text
 
 
+def test_a_word_naming_or_pointing_to_two_topics_is_reported(tmp_path: Path) -> None:
+    """A question with that word could not tell the topics apart: need words count too."""
+    (tmp_path / "topics.yaml").write_text(
+        "topics:\n"
+        "  - {id: robotics, de: Robotik, en: Robotics, synonyms: {de: [Greifer]}}\n"
+        "  - {id: hpc, de: HPC, en: HPC, needs: {en: [gripper], de: [greifer]}}\n"
+    )
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert "topics.yaml:3: hpc: 'greifer' already names topic 'robotics'" in str(err.value)
+
+
 def test_yaml_alias_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
     """Nine nested aliases (444 bytes, 387 million strings once expanded) are refused
     before anything walks them; the message names the first alias's line."""

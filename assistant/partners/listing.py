@@ -140,9 +140,9 @@ _ASKS_WHICH_PARTNERS = re.compile(
 # well left out the partners their labels expect (the City for digitalisation, MASKOR for robots)
 CONTEXT_TOPICS = frozenset({"sme-support"})
 # a need word points to a topic only in a question about AI, data, software, research or
-# innovation: "Who can teach
-# our staff Spanish?" and "Wer kann die Heizung reparieren?" are not for the education or the
-# energy partners (benchmarks/partner_probes3.jsonl: 8 of 14 such requests got a list without it)
+# innovation: "Wer kann die Heizung reparieren?" is not for the energy partners, "Who can help us
+# find buses for our company outing?" not for mobility (benchmarks/partner_probes3.jsonl: 8 of
+# the 14 such requests got a list without this check)
 _TECHNICAL = re.compile(
     r"\b(ki|ai|it|ml|app|apps)\b|kuenstliche\w* intelligenz|artificial intelligence|"
     r"daten|data|digital|software|algorith|comput|rechen|sensor|modell|model|technolog|automat|"
