@@ -38,7 +38,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "welche Hochschulen", "which (of the) partners", "any partner" ...
     rf"\b(welche\w*|which|any|geeignete\w*|suitable|the right|den richtigen|gibt es|is there|"
     rf"are there|einer der|eine der|one of the)"
-    rf"\W+(\w+\W+){{0,3}}\w*{_ORGS}"
+    rf"\W+(\w+\W+){{0,4}}\w*{_ORGS}"
     # "what facilities does the network include?", "was für Einrichtungen": a set of a kind
     r"|\bwhat\W+(\w+\W+){0,2}(facilities|institutions|organi[sz]ations|universities|institutes|"
     r"companies|associations|partners|members|research cent(re|er)s)\b"
@@ -61,9 +61,9 @@ _ASKS_FOR_PARTNERS = re.compile(
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
-    r"ist zustaendig|ist fuer)"
+    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt)"
     r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
-    r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|mache)"
+    r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|auskenn|mache)"
     r"|\b(jemand|jemanden)\b.{0,60}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
     r"unterstuetz|berat|kennt|auskennt|erfahrung)"
     r"|\bkenn(t|st|en)\b.{0,30}\b(jemand\w*|wer|wen)\b"
@@ -76,7 +76,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"kenntnis|wissen)"
     r"|\bwho (has|have|brings)\b.{0,30}\b(experience|expertise|know\W?how|competence|"
     r"knowledge|skills)"
-    r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,40}\b(kontaktier|ansprech|frag|wende)"
+    r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,60}\b(kontaktier|ansprech|frag|wende)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
     r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
     r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to)"
@@ -89,6 +89,15 @@ _ASKS_FOR_PARTNERS = re.compile(
     # where to get support: "Wo bekommen sie Unterstützung?", "where can we get advice"
     r"|\bwo\b.{0,60}\b(unterstuetzung|hilfe|beratung)\b"
     r"|\bwhere\b.{0,40}\b(get|find)\b.{0,20}\b(support|help|advice)\b"
+    # someone to talk to: "I'd like to talk to someone about X", "mit jemandem über X sprechen",
+    # "Gibt es jemanden, über den man an Rechenzeit kommt?", "put us in touch"
+    r"|\b(talk|speak|chat)\W+(to|with)\W+(someone|somebody|anyone|an expert|experts|people)\b"
+    r"|\bmit (jemandem|jemanden)\b|\b(gibt es|gibts)\b.{0,40}\bjemand\w*"
+    r"|\bput\W+(\w+\W+)?in touch\b"
+    # a formal request: "Für Hinweise auf geeignete Ansprechpartner wären wir dankbar",
+    # "We would be grateful if you could point us to the partners"
+    r"|\b(hinweis\w*|empfehlung\w*)\b.{0,40}\b(ansprechpartner\w*|kontakt\w*|partner\w*)"
+    r"|\b(point|direct|refer|guide)\W+(us|me)\W+(\w+\W+){0,2}(to|towards)\b"
     r"|\bpeople\b.{0,40}\b(working|doing|researching|who know)"
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
     r"help|support|advis|know|experience|expert)"
@@ -105,7 +114,7 @@ _SEARCHES_TOPIC = re.compile(
 )
 # "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
 _SEPARATE_NEEDS = re.compile(
-    r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with)\b|\boder\b|\bor\b|"
+    r"\b(und|and) (wer|who|welche\w*|which)\b|\boder\b|\bor\b|"
     r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|\band for\b|"
     r"sowie fuer|\bund fuer\b|"
     r"\b(zwei|two|mehrere|several) (dinge|bereiche\w*|themen|things|areas|topics|fields)\b"
@@ -139,15 +148,17 @@ _ASKS_WHICH_PARTNERS = re.compile(
 # ... Roboter", "digital transformation of our family business"), requiring SME support as
 # well left out the partners their labels expect (the City for digitalisation, MASKOR for robots)
 CONTEXT_TOPICS = frozenset({"sme-support"})
-# a need word points to a topic only in a question about AI, data, software, research or
-# innovation: "Wer kann die Heizung reparieren?" is not for the energy partners, "Who can help us
-# find buses for our company outing?" not for mobility (benchmarks/partner_probes3.jsonl: 8 of
-# the 14 such requests got a list without this check)
+# one need word points to a topic only in a question about AI, data, software, research,
+# innovation or production: "Wer kann die Heizung reparieren?" is not for the energy partners,
+# "Who can help us find buses for our company outing?" not for mobility
+# (benchmarks/partner_probes3.jsonl: 8 of the 14 such requests got a list without this check)
 _TECHNICAL = re.compile(
     r"\b(ki|ai|it|ml|app|apps)\b|kuenstliche\w* intelligenz|artificial intelligence|"
     r"daten|data|digital|software|algorith|comput|rechen|sensor|modell|model|technolog|automat|"
     r"werkzeug|tool|simulation|forsch|research|innovation|kooperation|cooperation|prototyp|"
-    r"produkt|product|projekt|project|start-?up|gruend|found"
+    r"produkt|product|projekt|project|start-?up|gruend|found|produktion|production|fertigung|"
+    r"manufactur|assembly|montage|anlage|plant|prozess|process|ingenieur|engineer|elektron|"
+    r"electronic|messwert|maschine|machine"
 )
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
@@ -376,19 +387,20 @@ class PartnerLister:
             return None
         topics = self.directory.vocabulary.find(question)
         if not _TECHNICAL.search(fold(question)):
-            vague = self.directory.vocabulary.by_needs_only(question)
+            vague = self.directory.vocabulary.by_one_need_word(question)
             topics = [t for t in topics if t not in vague]
-        separate = bool(_SEPARATE_NEEDS.search(fold(question)))
-        request = Request(topics, find_kinds(question), asks_for_founding(question), (), separate)
-        if topics or request.kinds or request.founding:
-            return request
         # a topic the vocabulary does not know: if the corpus has never seen a word of it,
-        # no partner works on it ("Quantencomputing"); otherwise it is for the ordinary answer
-        if not _SEARCHES_TOPIC.search(fold(question)):
-            return None
-        own = tuple(w for w in dict.fromkeys(words(question, min_length=4)) if w not in _GENERIC)
-        unseen = tuple(w for w in own if not self.known(w))
-        return Request([], [], False, unseen) if unseen else None
+        # no partner works on it ("Quantencomputing", also "Welche Forschungszentren arbeiten
+        # an Quantencomputing?"); otherwise it is for the ordinary answer
+        unseen: tuple[str, ...] = ()
+        if not topics and _SEARCHES_TOPIC.search(fold(question)):
+            own = dict.fromkeys(words(question, min_length=4))
+            unseen = tuple(w for w in own if w not in _GENERIC and not self.known(w))
+        separate = bool(_SEPARATE_NEEDS.search(fold(question)))
+        kinds, founding = find_kinds(question), asks_for_founding(question)
+        if topics or kinds or founding or unseen:
+            return Request(topics, kinds, founding, unseen, separate)
+        return None
 
     def no_topic(self, question: str, lang: Lang, fallback: str) -> Answer | None:
         """The topics the profiles name, and where to ask, for a partner question without one.

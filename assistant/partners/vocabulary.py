@@ -21,6 +21,9 @@ from index.schemas import Topic, TopicsFile
 
 _WORD = re.compile(r"[0-9a-zäöüß]+(?:[.][0-9a-z]+)*", re.IGNORECASE)
 MIN_COMPOUND_PART = 7  # a single-word term this long also matches inside a compound
+# words this long may be one typo off a term; five let "kurze" pass for "Kurse" (a formal
+# request "Für eine kurze Rückmeldung wären wir dankbar" became a search for courses)
+MIN_TYPO_WORD = 6
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ def _close(a: str, b: str) -> bool:
 
     One insertion, deletion or substitution, or two neighbours swapped ("Technologietranfser").
     """
-    return a == b or (min(len(a), len(b)) >= 5 and one_edit(a, b, swap=True))
+    return a == b or (min(len(a), len(b)) >= MIN_TYPO_WORD and one_edit(a, b, swap=True))
 
 
 def one_edit(a: str, b: str, swap: bool = False) -> bool:
@@ -316,17 +319,22 @@ class TopicVocabulary:
         }
         return {t: found[t] for t in self.topics if t in found and t not in inside}
 
-    def by_needs_only(self, text: str) -> set[str]:
-        """The topics ``text`` points to by need words alone, naming none of their terms."""
+    def by_one_need_word(self, text: str) -> set[str]:
+        """The topics ``text`` points to by a single need word, naming none of their terms.
+
+        "Faxe" alone may be a broken fax machine; "fax, paper forms and spreadsheets" is a
+        company wanting to go digital.
+        """
         spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
-        return {
-            t
-            for t in self.spans(text)
-            if not any(
-                span(term, text) or span(term, text, True, spelled)
-                for term in self.topics[t].terms()
-            )
-        }
+        vague = set()
+        for t in self.spans(text):
+            topic = self.topics[t]
+            if any(span(x, text) or span(x, text, True, spelled) for x in topic.terms()):
+                continue
+            needs = [*topic.needs.de, *topic.needs.en]
+            if len({at for at in (span(x, text) for x in needs) if at}) <= 1:
+                vague.add(t)
+        return vague
 
     def naming_words(self, text: str, found: dict[str, tuple[int, int]]) -> set[int]:
         """Positions of the words of ``text`` naming the ``found`` topics by any of their terms.
