@@ -219,6 +219,13 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Where can we get advice on using AI?", True),
         ("Gibt es in der AI Alliance einen Partner, der zu KI in der Medizin arbeitet?", True),
         ("What infrastructure facilities does the network include?", True),
+        # formal requests and someone to talk to
+        ("Für Hinweise auf geeignete Ansprechpartner wären wir Ihnen dankbar.", True),
+        ("We would be grateful if you could point us to the relevant partners.", True),
+        ("I'd like to talk to someone about explainable AI.", True),
+        ("Ich würde gern mit jemandem über Open Data sprechen.", True),
+        ("Gibt es in der Allianz jemanden, über den man an Rechenzeit kommt?", True),
+        ("Any pointers if I want to be put in touch with other companies?", True),
         ("Sind auch Vereine oder Verbände bei der Allianz dabei?", True),
         ("uh who do i bug if i need like a ton of gpus lol", True),
         (
@@ -356,6 +363,24 @@ def test_sme_support_beside_another_topic_ranks_and_does_not_filter(
     assert "chamber" not in answer.partners  # SME support without robotics
     alone = lister.answer("Which partners support SMEs?", "en", "")
     assert alone is not None and set(alone.partners or []) == {"hub", "chamber"}
+
+
+def test_a_kind_asked_with_a_topic_nobody_covers_lists_nobody(directory: Directory) -> None:
+    """Not every institute: "Which institutes work on quantum computing?" has no answer."""
+    lister = PartnerLister(directory, known=lambda w: w not in {"quantencomputing"})
+    answer = lister.answer("Welche Institute arbeiten an Quantencomputing?", "de", "FRAG UNS")
+    assert answer is not None and answer.partners == [] and "FRAG UNS" in answer.answer
+
+
+def test_short_words_are_not_typos_of_topic_words() -> None:
+    """ "Für eine kurze Rückmeldung wären wir dankbar" asks for no courses."""
+    courses = TopicsFile.model_validate(
+        {"topics": [{"id": "education", "de": "Kurse", "en": "courses"}]}
+    )
+    vocabulary = TopicVocabulary(courses)
+    assert vocabulary.find("Für eine kurze Rückmeldung wären wir dankbar") == []
+    assert vocabulary.find("Wer bietet Kurse an?") == ["education"]
+    assert vocabulary.find("Who offers coursse?") == ["education"]  # a long word may be off
 
 
 def test_no_matching_partner_is_said_with_the_contact_route(directory: Directory) -> None:
