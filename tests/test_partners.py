@@ -461,6 +461,9 @@ def test_no_topic_hint_only_for_questions_asking_for_partners(directory: Directo
     assert "Robotik" in hint.answer and "Hochleistungsrechnen" in hint.answer
     assert "Bildverarbeitung" not in hint.answer  # no profile lists it
     assert lister.no_topic("Who will win the match tomorrow?", "en", "X") is None
+    # who can help with a need the vocabulary does not know: the topics too
+    need = "Our accounting team has never used such tools. Who in the alliance could help?"
+    assert lister.no_topic(need, "en", "X") is not None
     assert lister.no_topic("Wie wird das Wetter?", "de", "X") is None
     # an organisation named, but no partner asked for; a partner named: about that partner
     assert lister.no_topic("Welche Kosten entstehen für Unternehmen dabei?", "de", "X") is None

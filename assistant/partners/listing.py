@@ -102,13 +102,18 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
     r"help|support|advis|know|experience|expert)"
     r"|\bwhom\b|\bwith whom\b"
-    r"|\bwho (should|can|could|do|would) (i|we)\b",  # "contact", "ask", "bug", ...
+    r"|\bwho\b.{0,40}\b(should|can|could|do|would) (i|we)\b"  # "contact", "ask", "get to know"
+    # "wer hat sowas", "Forscht ein Partner an ...?"
+    r"|\bwer (hat|haben|bietet|macht) (sowas|so was|so etwas|das)\b"
+    r"|\b(forscht|arbeitet|works?|researche?s?)\W+(ein|einer|eine|any|a)\W+"
+    r"(partner|mitglied|member)",
 )
 # the question searches partners by a topic: "works on X", "Partner für X", "expertise in X"
 _SEARCHES_TOPIC = re.compile(
     r"\b(work(s|ing)? on|research(es|ing)? on|speciali[sz]\w* (in|on)|involved in|deals? with|"
     r"dealing with|expertise in|experts? (in|on|for)|partners? (for|in|on|with)|help(s)? (us )?"
     r"with|arbeite[nt]? an|arbeite[nt]? mit|forsch\w* (an|zu)|beschaeftig\w* sich mit|"
+    r"(forscht|arbeitet) (ein|einer|eine) (der )?(partner|mitglied)\w* (an|zu|mit)|"
     r"spezialisiert auf|kompetenz (in|fuer|im)|experte\w* (fuer|im|zu)|partner\w* (fuer|zu|zum|"
     r"zur|im bereich)|hilft bei|helfen bei|macht\w* (was|etwas) mit|macht)\b"
 )
@@ -121,7 +126,11 @@ _SEPARATE_NEEDS = re.compile(
 )
 # looking for something the vocabulary names: "Looking for startup support", "Wir suchen Hilfe
 # bei der Robotik" ("need" is left out: "do we need to pay for computing time?" is no search)
-_SEEKS = re.compile(r"\b(looking for|searching for|(ich|wir) suchen?|suchen? (ich|wir)|gesucht)\b")
+_SEEKS = re.compile(
+    r"\b(looking for|searching for|(ich|wir) suchen?|suchen? (ich|wir)|gesucht)\b"
+    # a short request for help with something named: "help with EU AI Act compliance?"
+    r"|^\W*(need\W+)?(help|support|hilfe|unterstuetzung)\W+(with|for|bei|fuer|mit)\b"
+)
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
     "en": "{n} partners in the knowledge base match {what}:",
@@ -159,6 +168,14 @@ _TECHNICAL = re.compile(
     r"produkt|product|projekt|project|start-?up|gruend|found|produktion|production|fertigung|"
     r"manufactur|assembly|montage|anlage|plant|prozess|process|ingenieur|engineer|elektron|"
     r"electronic|messwert|maschine|machine"
+)
+# asks who can help or whom to turn to: "Wer in der Allianz kann uns dabei helfen?"
+_ASKS_WHO_HELPS = re.compile(
+    r"\bwer\b.{0,60}\b(hilft|helfen|weiterhelfen|unterstuetz\w*|berat\w*|beibringen|begleiten|"
+    r"schulen)\b|\bwho\b.{0,60}\b(help|helps|support|supports|guide|guides|advise|advises|"
+    r"assist|assists|teach|teaches)\b|\b(an|bei|zu) wem\b|\bwen\b.{0,60}\b(kontaktier|ansprech|"
+    r"frag|wende)|\bwhom\b|\bwohin\b.{0,30}\b(wende|wenden)\b"
+    r"|\bwho\b.{0,40}\b(should|can|could|do) (i|we) (contact|ask|turn to|approach)\b"
 )
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
@@ -405,15 +422,17 @@ class PartnerLister:
     def no_topic(self, question: str, lang: Lang, fallback: str) -> Answer | None:
         """The topics the profiles name, and where to ask, for a partner question without one.
 
-        Only for a question asking for partners in so many words (None for any other).
+        Only for a question asking for partners or whom to turn to (None for any other).
 
-        "Which partners could build a system that warns us before machines break down?" got
+        "Which partners could build a system that warns us before machines break down?" and
+        "Our accounting team has never used AI tools ... Who in the alliance could help?" got
         "I only answer questions about the alliance"; the company asking needs the words the
         profiles use, or the directory.
         """
         if not self.directory or self.directory.named_in(question):
             return None
-        if not _ASKS_WHICH_PARTNERS.search(_mend_typos(fold(question))):
+        folded = _mend_typos(fold(question))
+        if not (_ASKS_WHICH_PARTNERS.search(folded) or _ASKS_WHO_HELPS.search(folded)):
             return None
         vocabulary = self.directory.vocabulary
         listed = {t for p in self.directory.profiles.values() for t in p.topics}
@@ -430,13 +449,14 @@ class PartnerLister:
         folded = words_of(question)
         if not folded or len(folded) > MAX_KEYWORDS:
             return False
-        if "?" in question and (
-            len(folded) > MAX_ASKED_KEYWORDS or _QUESTION_WORDS.intersection(folded)
-        ):  # a question, not a search: "Was ist HPC?", "Was kostet Rechenzeit?"
-            return False
         vocabulary = self.directory.vocabulary
         named = vocabulary.spans(question)
         covered = vocabulary.naming_words(question, named)
+        besides = len(folded) - len(covered)  # "machine learning experts nearby?": two
+        if "?" in question and (
+            besides > MAX_ASKED_KEYWORDS - 1 or _QUESTION_WORDS.intersection(folded)
+        ):  # a question, not a search: "Was ist HPC?", "Was kostet Rechenzeit?"
+            return False
         rest = [
             w
             for i, w in enumerate(folded)
