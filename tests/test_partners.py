@@ -11,7 +11,7 @@ from assistant.pipeline import Assistant
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from index.loaders import load_corpus
-from index.schemas import PartnerProfile, TopicsFile
+from index.schemas import PartnerProfile, Topic, TopicsFile
 from tests.conftest import REAL_CORPUS
 
 TOPICS = TopicsFile.model_validate(
@@ -335,6 +335,23 @@ def test_need_words_point_to_a_topic_in_questions_about_ai_data_or_software(
     assert two is not None and two.topics == ["sme-support"]
     # need words are matched as written: "reach" is not "teach" mistyped
     assert directory.vocabulary.find("Who can I reach about AI?") == []
+
+
+def test_training_next_to_computing_is_training_models(directory: Directory) -> None:
+    """ "Supercomputing for training our models" does not ask for education partners."""
+    directory.vocabulary.topics["education"] = Topic.model_validate(
+        {
+            "id": "education",
+            "de": "Weiterbildung",
+            "en": "education",
+            "synonyms": {"en": ["training"]},
+        }
+    )
+    lister = PartnerLister(directory)
+    request = lister.request("Which partners offer supercomputing for training our models?")
+    assert request is not None and request.topics == ["hpc"]
+    staff = lister.request("Which partners offer training for our staff?")
+    assert staff is not None and staff.topics == ["education"]
 
 
 def test_need_words_are_not_searched_for_in_profiles(directory: Directory) -> None:

@@ -177,6 +177,11 @@ _ASKS_WHO_HELPS = re.compile(
     r"frag|wende)|\bwhom\b|\bwohin\b.{0,30}\b(wende|wenden)\b"
     r"|\bwho\b.{0,40}\b(should|can|could|do) (i|we) (contact|ask|turn to|approach)\b"
 )
+# "training" next to machine learning or computing is training models, not staff
+# ("Hochleistungsrechnen für KI-Training", "hpc ressourcen fürs training von foundation models"
+# listed only the partners covering education as well)
+_MODEL_TOPICS = frozenset({"machine-learning", "hpc"})
+_TRAINING = re.compile(r"\w*trai?ni?\w*", re.IGNORECASE)
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
@@ -402,10 +407,7 @@ class PartnerLister:
             return None
         if self.directory.named_in(question):
             return None
-        topics = self.directory.vocabulary.find(question)
-        if not _TECHNICAL.search(fold(question)):
-            vague = self.directory.vocabulary.by_one_need_word(question)
-            topics = [t for t in topics if t not in vague]
+        topics = self.topics_asked(question)
         # a topic the vocabulary does not know: if the corpus has never seen a word of it,
         # no partner works on it ("Quantencomputing", also "Welche Forschungszentren arbeiten
         # an Quantencomputing?"); otherwise it is for the ordinary answer
@@ -418,6 +420,25 @@ class PartnerLister:
         if topics or kinds or founding or unseen:
             return Request(topics, kinds, founding, unseen, separate)
         return None
+
+    def topics_asked(self, question: str) -> list[str]:
+        """The topics a list question asks for: named, or pointed to by its need words.
+
+        One need word counts only in a technical question; "training" beside machine learning
+        or computing ("GPU time for training our models") is training models, not people.
+        """
+        vocabulary = self.directory.vocabulary
+        topics = vocabulary.find(question)
+        if not _TECHNICAL.search(fold(question)):
+            vague = vocabulary.by_one_need_word(question)
+            topics = [t for t in topics if t not in vague]
+        if (
+            "education" in topics
+            and _MODEL_TOPICS.intersection(topics)
+            and "education" not in vocabulary.find(_TRAINING.sub(" ", question))
+        ):
+            topics.remove("education")
+        return topics
 
     def no_topic(self, question: str, lang: Lang, fallback: str) -> Answer | None:
         """The topics the profiles name, and where to ask, for a partner question without one.
