@@ -237,8 +237,8 @@ def _read(response: Any, max_bytes: int, deadline: float) -> bytes:
     size = 0
     while chunk := response.read1(READ_CHUNK):
         size += len(chunk)
-        if size > max_bytes:
-            raise _too_large(size, max_bytes, at_least=True)
+        if size > max_bytes:  # how far past the limit depends on how the bytes arrived
+            raise _too_large(max_bytes, max_bytes, at_least=True)
         if time.monotonic() > deadline:
             raise TimeoutError
         parts.append(chunk)
