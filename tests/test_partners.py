@@ -389,6 +389,30 @@ def test_a_kind_asked_with_a_topic_nobody_covers_lists_nobody(directory: Directo
     assert answer is not None and answer.partners == [] and "FRAG UNS" in answer.answer
 
 
+def test_every_partner_or_those_of_a_place_are_listed_when_asked(directory: Directory) -> None:
+    directory.profiles["far"] = profile(
+        "far", "institute", ["hpc"], "Fern.", "Far.", location="Jülich"
+    )
+    lister = PartnerLister(directory)
+    everyone = lister.answer("List all partners of the alliance.", "en", "")
+    assert everyone is not None and set(everyone.partners or []) == set(directory.profiles)
+    assert everyone.answer.startswith("The knowledge base has profiles of 4 partners")
+    # all partners doing something the corpus never heard of: nobody, not everyone
+    unknown = PartnerLister(directory, known=lambda w: w != "museen")
+    museums = unknown.answer("Liste alle Partner, die an KI für Museen arbeiten.", "de", "")
+    assert museums is not None and museums.partners == []
+    placed = lister.answer("Welche Partner haben einen Standort in Jülich?", "de", "")
+    assert placed is not None and placed.partners == ["far"] and "Jülich" in placed.answer
+    assert lister.request("Which partners are there in Jülich and what do they do?") is None
+
+
+def test_a_kind_no_profile_has_is_for_the_ordinary_answer(directory: Directory) -> None:
+    """ "Which companies signed the memorandum?": the sources' word on them, not "nobody"."""
+    lister = PartnerLister(directory)
+    assert lister.request("Welche Unternehmen haben das Memorandum unterschrieben?") is None
+    assert lister.request("Welche Institute gibt es?") is not None
+
+
 def test_short_words_are_not_typos_of_topic_words() -> None:
     """ "Für eine kurze Rückmeldung wären wir dankbar" asks for no courses."""
     courses = TopicsFile.model_validate(

@@ -64,6 +64,10 @@ class Directory:
                 profiles[profile.id] = profile
         self.profiles = dict(sorted(profiles.items(), key=lambda kv: fold(kv[1].name)))
 
+    def of_kinds(self, kinds: list[str]) -> list[PartnerProfile]:
+        """The profiles of any of ``kinds``."""
+        return [p for p in self.profiles.values() if p.kind in kinds]
+
     def search(
         self,
         query: str = "",

@@ -44,6 +44,13 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"companies|associations|partners|members|research cent(re|er)s)\b"
     r"|\bwas fuer\W+(\w+\W+){0,2}(einrichtungen|hochschulen|institute|unternehmen|firmen|partner|"
     r"vereine|organisationen|infrastruktur\w*)"
+    # "List all institutes in the alliance", "Liste alle Hochschulen", "Nenne die Vereine"
+    rf"|\b(list|liste|listen|nenne|nenn|name|show|zeig\w*|give me)\W+(\w+\W+){{0,2}}\w*{_ORGS}"
+    # "a partner that helps move research results into companies", "Partner, die ... forschen"
+    r"|\bpartner\w*\W+(that|which|who|der|die|welche\w*)\W+(\w+\W+){0,3}(help|helps|works?|does|"
+    r"offers?|researche?s?|hilft|helfen|arbeite\w*|biete\w*|forsch\w*|unterstuetz\w*)"
+    # "Wo gibt es diese riesigen Rechner?"
+    r"|\bwo (gibt es|gibts|finde ich|finden wir|bekomme ich|bekommen wir)\b"
     # "Sind auch Vereine dabei?", "are any companies members?"
     rf"|\b(sind|are)\W+(auch|also|any|there)\W+(\w+\W+){{0,2}}\w*{_ORGS}"
     # "Gibt es in der AI Alliance einen Partner, der ...": a longer run before the noun
@@ -61,7 +68,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
-    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt)"
+    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt)"
     r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
     r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|auskenn|mache)"
     r"|\b(jemand|jemanden)\b.{0,60}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
@@ -79,7 +86,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,60}\b(kontaktier|ansprech|frag|wende)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
     r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
-    r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to)"
+    r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to|makes? sure|ensures?|takes? care)"
     r"|\bwhere (should|can|could|would|do) (i|we) (turn|go)\b|\bteam up with\b"
     # who can help with a need: "Wer kann ihnen das beibringen?", "Who can guide us?"
     r"|\bwer\b.{0,40}\b(kann|koennte|koennen|wuerde)\b.{0,40}\b(helfen|weiterhelfen|beibringen|"
@@ -114,6 +121,7 @@ _SEARCHES_TOPIC = re.compile(
     r"dealing with|expertise in|experts? (in|on|for)|partners? (for|in|on|with)|help(s)? (us )?"
     r"with|arbeite[nt]? an|arbeite[nt]? mit|forsch\w* (an|zu)|beschaeftig\w* sich mit|"
     r"(forscht|arbeitet) (ein|einer|eine) (der )?(partner|mitglied)\w* (an|zu|mit)|"
+    r"(die|der|welche) (an|zu|mit) .{0,40}(arbeite[nt]|forsche[nt])|"
     r"spezialisiert auf|kompetenz (in|fuer|im)|experte\w* (fuer|im|zu)|partner\w* (fuer|zu|zum|"
     r"zur|im bereich)|hilft bei|helfen bei|macht\w* (was|etwas) mit|macht)\b"
 )
@@ -135,6 +143,11 @@ HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
     "en": "{n} partners in the knowledge base match {what}:",
 }
+HEADING_ALL = {
+    "de": "Die Wissensbasis hat Profile von {n} Partnern:",
+    "en": "The knowledge base has profiles of {n} partners:",
+}
+LOCATED = {"de": "einem Standort in", "en": "a location in"}
 NONE_FOUND = {
     "de": "Kein Partner in der Wissensbasis passt zu {what}.",
     "en": "No partner in the knowledge base matches {what}.",
@@ -182,6 +195,40 @@ _ASKS_WHO_HELPS = re.compile(
 # listed only the partners covering education as well)
 _MODEL_TOPICS = frozenset({"machine-learning", "hpc"})
 _TRAINING = re.compile(r"\w*trai?ni?\w*", re.IGNORECASE)
+# "Which partners are located in Jülich?", "Welche Partner haben einen Standort in ...?"
+_LOCATED = re.compile(
+    r"\b(located|based|sitzen|sitzt|sitz|standort\w*|ansaessig|niedergelassen|vor ort)\b"
+)
+# the words of "list all partners" that ask nothing of them
+_LISTING = frozenset(
+    {
+        "list",
+        "liste",
+        "listen",
+        "nenne",
+        "nenn",
+        "name",
+        "show",
+        "zeige",
+        "zeig",
+        "give",
+        "alle",
+        "all",
+        "every",
+        "mitglieder",
+        "members",
+        "organisationen",
+        "organisations",
+        "organizations",
+        "allianz",
+        "alliance",
+    }
+)
+# "List all partners of the alliance", "Nenne alle Partner": every profile
+_ALL_PARTNERS = re.compile(
+    r"\b(list|liste|listen|nenne|nenn|name|show|zeig\w*|give me)\b.{0,20}\b(all|alle|every)\b"
+    r".{0,20}\b(partner\w*|mitglied\w*|members?|organi[sz]ations?)\b"
+)
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
@@ -376,6 +423,8 @@ class Request:
     founding: bool
     words: tuple[str, ...] = ()
     any_of: bool = False  # several needs, each on its own: partners covering any topic
+    place: str = ""  # "Which partners are located in Jülich?": a word of their location
+    everyone: bool = False  # "List all partners of the alliance."
 
 
 class PartnerLister:
@@ -417,9 +466,35 @@ class PartnerLister:
             unseen = tuple(w for w in own if w not in _GENERIC and not self.known(w))
         separate = bool(_SEPARATE_NEEDS.search(fold(question)))
         kinds, founding = find_kinds(question), asks_for_founding(question)
+        if not topics and kinds and not self.directory.of_kinds(kinds):
+            # "Give me the list of member companies": no profile of that kind, and what the
+            # sources say about them (not published) is for the ordinary answer
+            return None
         if topics or kinds or founding or unseen:
             return Request(topics, kinds, founding, unseen, separate)
+        place = self.place_asked(question)
+        if place or self.asks_for_everyone(question):
+            return Request([], [], False, place=place, everyone=not place)
         return None
+
+    def asks_for_everyone(self, question: str) -> bool:
+        """Whether it asks for every partner ("List all partners of the alliance") only."""
+        if not _ALL_PARTNERS.search(fold(question)):
+            return False
+        own = [w for w in words(question, min_length=4) if w not in _GENERIC | _LISTING]
+        return not own
+
+    def place_asked(self, question: str) -> str:
+        """The place a question asks the partners of ("Welche Partner sitzen in Aachen?")."""
+        folded = fold(question)
+        if not _LOCATED.search(folded):
+            return ""
+        asked = set(words_of(question))
+        for profile in self.directory.profiles.values():
+            for word in words_of(profile.location):
+                if len(word) >= 4 and word in asked:
+                    return word
+        return ""
 
     def topics_asked(self, question: str) -> list[str]:
         """The topics a list question asks for: named, or pointed to by its need words.
@@ -501,6 +576,8 @@ class PartnerLister:
                 continue
             if request.founding and not profile.founding_partner:
                 continue
+            if request.place and request.place not in words_of(profile.location):
+                continue
             reasons = self.directory.topic_reasons(profile, request.topics, lang)
             reasons += self.directory.word_reasons(profile, request.words, lang)
             if (request.topics or request.words) and not reasons:
@@ -541,7 +618,7 @@ class PartnerLister:
                     language=lang,
                 )
             )
-        heading = HEADING[lang].format(n=len(matches), what=what)
+        heading = (HEADING if what else HEADING_ALL)[lang].format(n=len(matches), what=what)
         return Answer(
             answer=heading + "\n\n" + "\n".join(lines),
             citations=citations,
@@ -557,7 +634,17 @@ class PartnerLister:
         names += [KIND_LABELS[k][lang] for k in request.kinds]
         if request.founding:
             names.append(FOUNDING_PARTNERS[lang])
+        if request.place:
+            names.append(f"{LOCATED[lang]} {self._place_name(request.place)}")
         return f" {AND[lang]} ".join(names)
+
+    def _place_name(self, place: str) -> str:
+        """The place as a profile writes it ("Jülich" for "juelich")."""
+        for profile in self.directory.profiles.values():
+            for word in re.findall(r"[\w-]+", profile.location):
+                if fold(word) == place:
+                    return word
+        return place
 
     def _kind(self, match: Match, lang: Lang) -> str:
         kind = KIND_LABELS.get(match.profile.kind, {}).get(lang, match.profile.kind)

@@ -323,7 +323,8 @@ class TopicVocabulary:
         """The topics ``text`` points to by a single need word, naming none of their terms.
 
         "Faxe" alone may be a broken fax machine; "fax, paper forms and spreadsheets" is a
-        company wanting to go digital.
+        company wanting to go digital, and a phrase ("their own company", "flying taxis") says
+        more than one everyday word.
         """
         spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
         vague = set()
@@ -332,7 +333,8 @@ class TopicVocabulary:
             if any(span(x, text) or span(x, text, True, spelled) for x in topic.terms()):
                 continue
             needs = [*topic.needs.de, *topic.needs.en]
-            if len({at for at in (span(x, text) for x in needs) if at}) <= 1:
+            said = {i for at in (span(x, text) for x in needs) if at for i in range(*at)}
+            if len(said) <= 1:
                 vague.add(t)
         return vague
 
