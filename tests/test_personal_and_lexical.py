@@ -43,6 +43,8 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "Wie viel verdient der Geschäftsführer?",
         "Is Holger Hoos married?",
         "What is her home address?",
+        "What street does Holger Hoos live on?",
+        "Where does the mayor live?",
     ],
 )
 def test_requests_for_private_data_about_people_are_recognised(
@@ -62,6 +64,7 @@ def test_requests_for_private_data_about_people_are_recognised(
         "Hat der Rektor persönlich unterschrieben?",
         "Where was Halford Mackinder born?",  # a birthplace in a history text is not private
         "What's the average salary of an ML engineer?",
+        "Our orders still live on paper and in Excel files. Who could help us?",
     ],
 )
 def test_ordinary_questions_are_not_taken_for_personal_data(

@@ -23,14 +23,15 @@ _INHERENTLY_PERSONAL = re.compile(
     r"\b(wohnt|wohnen|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|"
     r"privatnummer|private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"
-    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|lives|live on|does \w+( \w+)? live|"
+    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|does \w+( \w+)? live|"
     r"handynummer|handy|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"
     r"birthday|date of birth|wann \w+( \w+)* geboren|when was \w+( \w+)* born)\b"
 )
 # attributes that are private when a person is their subject ("age of Prof. X", "salary of
 # the mayor"), and ordinary questions otherwise ("address of the OecherLab")
 _PERSONAL_IF_PERSON = re.compile(
-    r"\b(wie alt|how old|age|alter|familie|family|kinder|children|kids|gehalt|salary|"
+    # "lives", "live on" only of a person: "orders still live on paper" is no address question
+    r"\b(wie alt|how old|age|alter|familie|family|kinder|children|kids|gehalt|salary|lives|live on|"
     r"verheiratet|married|ehemann|ehefrau|husband|wife|"
     r"verdient|verdienen|earns?|einkommen|income|vermoegen|net worth|religion|konfession|"
     r"gesundheit|health|krank\w*|privat\w*|private|personal|adresse|address|anschrift|"
