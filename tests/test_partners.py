@@ -219,6 +219,11 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Where can we get advice on using AI?", True),
         ("Gibt es in der AI Alliance einen Partner, der zu KI in der Medizin arbeitet?", True),
         ("What infrastructure facilities does the network include?", True),
+        ("Technologietransfer – wer ist da in der Allianz aktiv", True),
+        ("Who uses AI for the energy transition?", True),
+        ("Wo kann ich mich zu KI weiterbilden?", True),
+        ("Where in the region could we get that kind of compute?", True),
+        ("Where can I eat near Aachen City Hall?", False),
         # formal requests and someone to talk to
         ("Für Hinweise auf geeignete Ansprechpartner wären wir Ihnen dankbar.", True),
         ("We would be grateful if you could point us to the relevant partners.", True),

@@ -51,6 +51,8 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"offers?|researche?s?|hilft|helfen|arbeite\w*|biete\w*|forsch\w*|unterstuetz\w*)"
     # "Wo gibt es diese riesigen Rechner?"
     r"|\bwo (gibt es|gibts|finde ich|finden wir|bekomme ich|bekommen wir)\b"
+    r"|\bwo (kann|koennen|koennte|koennten) (ich|wir|man)\b"
+    r"|\bwhere\b.{0,30}\b(can|could) (i|we|one) (get|obtain|access|learn|study|try)\b"
     # "Sind auch Vereine dabei?", "are any companies members?"
     rf"|\b(sind|are)\W+(auch|also|any|there)\W+(\w+\W+){{0,2}}\w*{_ORGS}"
     # "Gibt es in der AI Alliance einen Partner, der ...": a longer run before the noun
@@ -68,7 +70,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
-    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt)"
+    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt|aktiv|taetig)"
     r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
     r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|auskenn|mache)"
     r"|\b(jemand|jemanden)\b.{0,60}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
@@ -86,7 +88,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(an|mit|bei|zu|von) wem\b|\bwen\b.{0,60}\b(kontaktier|ansprech|frag|wende)"
     r"|\bwho\b.{0,60}\b(works?|working|researche?s?|offers?|helps?|can help|supports?|"
     r"provides?|speciali[sz]es?|is (an )?expert|involved|active|doing|does|deals?|handles?|"
-    r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to|makes? sure|ensures?|takes? care)"
+    r"covers?|(is|are|re|s)\W+(\w+\W+)?into|go-to|makes? sure|ensures?|takes? care|uses?)"
     r"|\bwhere (should|can|could|would|do) (i|we) (turn|go)\b|\bteam up with\b"
     # who can help with a need: "Wer kann ihnen das beibringen?", "Who can guide us?"
     r"|\bwer\b.{0,40}\b(kann|koennte|koennen|wuerde)\b.{0,40}\b(helfen|weiterhelfen|beibringen|"
