@@ -45,6 +45,7 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "What is her home address?",
         "What street does Holger Hoos live on?",
         "Where does the mayor live?",
+        "Who lives at Kapuzinergraben 19?",
     ],
 )
 def test_requests_for_private_data_about_people_are_recognised(

@@ -23,7 +23,7 @@ _INHERENTLY_PERSONAL = re.compile(
     r"\b(wohnt|wohnen|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|"
     r"privatnummer|private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"
-    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|does \w+( \w+)? live|"
+    r"e-?mail|phone|mobile|cell\w*)|home address|home phone|does \w+( \w+)? live|who lives|"
     r"handynummer|handy|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"
     r"birthday|date of birth|wann \w+( \w+)* geboren|when was \w+( \w+)* born)\b"
 )

@@ -78,10 +78,10 @@ class Directory:
     ) -> list[Match]:
         """Partners passing the filters, ranked by how well they match ``query``.
 
-        Topics the query names (labels, synonyms) weigh most: listed in the profile, then
-        named in its description; then words of the query found in the profile's name,
-        description and location. An empty query lists every partner passing the filters,
-        founding partners first.
+        Topics the query names or points to (labels, synonyms, need words) weigh most: listed
+        in the profile, then named in its description; then words of the query found in the
+        profile's name, description and location. An empty query lists every partner passing
+        the filters, founding partners first.
         """
         chosen = [
             p

@@ -197,9 +197,9 @@ def span(
 ) -> tuple[int, int] | None:
     """Where in ``text`` (word positions) ``term`` is named, or None.
 
-    Words match by their German or English stem; with ``rough``, a word of five or more
-    letters may also be one edit off ("robotk", "lerning"), unless it is one of the words
-    ``spelled`` as meant. A single long word also matches inside a compound
+    Words match by their German or English stem; with ``rough``, a word of ``MIN_TYPO_WORD``
+    or more letters may also be one edit off ("robotk", "lerning"), unless it is one of the
+    words ``spelled`` as meant. A single long word also matches inside a compound
     ("Bildverarbeitungssysteme"), spanning that word.
     """
     if rough:
@@ -231,6 +231,29 @@ def _window(
         if all(same(wanted[j], words[i + j]) for j in range(n)):
             return (i, i + n)
     return None
+
+
+@lru_cache(maxsize=200_000)
+def written(term: str, text: str) -> tuple[int, int] | None:
+    """Where ``text`` has the words of ``term`` as written (case and umlauts aside), or None.
+
+    How need words are found: no stems, no compounds, no typos. "cars" is not "care",
+    "Heizung" not "Heizungsanlage", "reach" not "teach".
+    """
+    return _window(_folded_words(term), _folded_words(text), str.__eq__)
+
+
+def _needs(topic: Topic) -> list[str]:
+    return [*topic.needs.de, *topic.needs.en]
+
+
+def _term_spans(
+    topic: Topic, text: str, rough: bool, spelled: frozenset[str]
+) -> list[tuple[int, int] | None]:
+    """Where ``text`` names ``topic`` (with ``rough``: a name with a typo) or states its need."""
+    if rough:
+        return [span(x, text, True, spelled) for x in topic.terms()]
+    return [span(x, text) for x in topic.terms()] + [written(x, text) for x in _needs(topic)]
 
 
 def mentions(term: str, text: str) -> bool:
@@ -281,8 +304,8 @@ class TopicVocabulary:
     def spans(self, text: str) -> dict[str, tuple[int, int]]:
         """The topics ``text`` names, in vocabulary order, with the words naming each.
 
-        Each topic is found by its longest matching term (names and, in questions, need words
-        as written), exactly or else a name with a typo; a topic
+        Each topic is found by its longest matching term: a name by its stems, exactly or else
+        with a typo, or a need word as written (``written``); a topic
         found only inside another's phrase is not named ("medical robotics" is medical AI, not
         robotics as well), nor one found only as a part of a word another topic names whole
         ("Gründungsberatung" is start-up advice, not SME advice as well). Positions count the
@@ -295,16 +318,14 @@ class TopicVocabulary:
             for topic in self.topics.values():
                 if topic.id in found:
                     continue
-                # need words only as written: "reach" is no typo of "teach"
-                terms = topic.terms() if rough else topic.question_terms()
-                spans = [x for x in (span(t, text, rough, spelled) for t in terms) if x]
+                spans = [x for x in _term_spans(topic, text, rough, spelled) if x]
                 if spans:
                     found[topic.id] = max(spans, key=lambda s: s[1] - s[0])
         said = stems(text)
         whole: dict[str, set[int]] = {}  # the words each topic names by whole words
         for t in found:
-            for term in self.topics[t].question_terms():
-                at = _window(stems(term), said, _same)
+            needs = [written(x, text) for x in _needs(self.topics[t])]
+            for at in [_window(stems(x), said, _same) for x in self.topics[t].terms()] + needs:
                 if at:
                     whole.setdefault(t, set()).update(range(*at))
         inside = {
@@ -332,8 +353,8 @@ class TopicVocabulary:
             topic = self.topics[t]
             if any(span(x, text) or span(x, text, True, spelled) for x in topic.terms()):
                 continue
-            needs = [*topic.needs.de, *topic.needs.en]
-            said = {i for at in (span(x, text) for x in needs) if at for i in range(*at)}
+            needs = (written(x, text) for x in _needs(topic))
+            said = {i for at in needs if at for i in range(*at)}
             if len(said) <= 1:
                 vague.add(t)
         return vague
@@ -347,8 +368,9 @@ class TopicVocabulary:
         positions: set[int] = set()
         for topic_id, longest in found.items():
             positions.update(range(*longest))
-            for term in self.topics[topic_id].question_terms():
-                where = span(term, text) or span(term, text, True)
+            topic = self.topics[topic_id]
+            named = [span(x, text) or span(x, text, True) for x in topic.terms()]
+            for where in named + [written(x, text) for x in _needs(topic)]:
                 if where:
                     positions.update(range(*where))
         return positions
