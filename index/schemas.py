@@ -156,13 +156,17 @@ class Topic(Strict):
         """Labels and synonyms of both languages: every way a text may name the topic."""
         return [self.de, self.en, *self.synonyms.de, *self.synonyms.en]
 
-    def question_terms(self) -> list[str]:
-        """The names and the need words: what a question may point to the topic by.
+    def need_terms(self) -> list[str]:
+        """The need words of both languages.
 
-        Only questions are searched for need words: a profile sentence mentioning "Sensordaten"
+        Only questions are searched for them: a profile sentence mentioning "Sensordaten"
         does not make its partner work on machine learning.
         """
-        return [*self.terms(), *self.needs.de, *self.needs.en]
+        return [*self.needs.de, *self.needs.en]
+
+    def question_terms(self) -> list[str]:
+        """The names and the need words: what a question may point to the topic by."""
+        return [*self.terms(), *self.need_terms()]
 
 
 class TopicsFile(Strict):

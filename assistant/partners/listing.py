@@ -522,7 +522,7 @@ class PartnerLister:
         vocabulary = self.directory.vocabulary
         topics = vocabulary.find(question)
         if not _TECHNICAL.search(_ALLIANCE.sub(" ", fold(question))):
-            vague = vocabulary.by_one_need_word(question)
+            vague = vocabulary.by_one_need_word(question, topics)
             topics = [t for t in topics if t not in vague]
         if (
             "education" in topics

@@ -10,7 +10,7 @@ word also inside a compound ("Bildverarbeitungssysteme").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -243,17 +243,13 @@ def written(term: str, text: str) -> tuple[int, int] | None:
     return _window(_folded_words(term), _folded_words(text), str.__eq__)
 
 
-def _needs(topic: Topic) -> list[str]:
-    return [*topic.needs.de, *topic.needs.en]
-
-
 def _term_spans(
     topic: Topic, text: str, rough: bool, spelled: frozenset[str]
 ) -> list[tuple[int, int] | None]:
     """Where ``text`` names ``topic`` (with ``rough``: a name with a typo) or states its need."""
     if rough:
         return [span(x, text, True, spelled) for x in topic.terms()]
-    return [span(x, text) for x in topic.terms()] + [written(x, text) for x in _needs(topic)]
+    return [span(x, text) for x in topic.terms()] + [written(x, text) for x in topic.need_terms()]
 
 
 def mentions(term: str, text: str) -> bool:
@@ -324,7 +320,7 @@ class TopicVocabulary:
         said = stems(text)
         whole: dict[str, set[int]] = {}  # the words each topic names by whole words
         for t in found:
-            needs = [written(x, text) for x in _needs(self.topics[t])]
+            needs = [written(x, text) for x in self.topics[t].need_terms()]
             for at in [_window(stems(x), said, _same) for x in self.topics[t].terms()] + needs:
                 if at:
                     whole.setdefault(t, set()).update(range(*at))
@@ -340,20 +336,21 @@ class TopicVocabulary:
         }
         return {t: found[t] for t in self.topics if t in found and t not in inside}
 
-    def by_one_need_word(self, text: str) -> set[str]:
+    def by_one_need_word(self, text: str, found: Iterable[str] | None = None) -> set[str]:
         """The topics ``text`` points to by a single need word, naming none of their terms.
 
+        ``found``: the topics ``find`` gave for ``text``, when the caller has them already.
         "Faxe" alone may be a broken fax machine; "fax, paper forms and spreadsheets" is a
         company wanting to go digital, and a phrase ("their own company", "flying taxis") says
         more than one everyday word.
         """
         spelled = frozenset(w for w in _folded_words(text) if _names_kind_or_founding(w))
         vague = set()
-        for t in self.spans(text):
+        for t in self.spans(text) if found is None else found:
             topic = self.topics[t]
             if any(span(x, text) or span(x, text, True, spelled) for x in topic.terms()):
                 continue
-            needs = (written(x, text) for x in _needs(topic))
+            needs = (written(x, text) for x in topic.need_terms())
             said = {i for at in needs if at for i in range(*at)}
             if len(said) <= 1:
                 vague.add(t)
@@ -370,7 +367,7 @@ class TopicVocabulary:
             positions.update(range(*longest))
             topic = self.topics[topic_id]
             named = [span(x, text) or span(x, text, True) for x in topic.terms()]
-            for where in named + [written(x, text) for x in _needs(topic)]:
+            for where in named + [written(x, text) for x in topic.need_terms()]:
                 if where:
                     positions.update(range(*where))
         return positions
