@@ -26,6 +26,7 @@ from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
 from assistant.models import Answer, Generation, Lang, QuestionError
 from assistant.partners.directory import Directory
+from assistant.partners.intent import PartnerIntent
 from assistant.partners.listing import PartnerLister
 from assistant.retrieve.faq import FaqMatcher
 from assistant.retrieve.hit import Hit
@@ -65,6 +66,7 @@ class Assistant:
         llm: LlmAnswerer | None = None,
         reranker: LlmReranker | None = None,
         feedback: FeedbackLog | None = None,
+        intent: PartnerIntent | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
@@ -72,7 +74,7 @@ class Assistant:
         self.retriever = retriever
         self.faq = faq
         self.directory = directory
-        self.lister = PartnerLister(directory, gate.lexical.keyword.knows)
+        self.lister = PartnerLister(directory, gate.lexical.keyword.knows, intent)
         self.gate = gate
         self.extractive = extractive
         self.llm = llm

