@@ -21,6 +21,10 @@ first run is recorded.
   no topic (none: "Is the alliance open to new partners?" asks to join, it names no need).
   The threshold maximises F1 of the per-topic decisions over 5-fold cross-validated
   probabilities.
+* ``technical`` (is it a need for technology or research at all?): one logistic model over
+  the same examples, any topic against none; C and threshold from 5-fold cross-validated
+  probabilities, the highest recall among those passing at most ``MAX_FALSE_PASS`` of the
+  needs nobody covers.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.5, 0.96, 0.05))
 # at most this share of left-out non-partner questions may be read as partner searches: such a
 # question gets a list instead of its answer only when a topic is found as well
 MAX_FALSE_FIRE = 0.02
+# at most this share of needs no topic covers may pass as needs for technology
+MAX_FALSE_PASS = 0.05
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -175,6 +181,37 @@ def fit_topics(vectors: np.ndarray, matrix: np.ndarray, topic_ids: list[str], c:
     }
 
 
+def fit_technical(vectors: np.ndarray, labels: np.ndarray) -> dict:
+    """Any topic against none; C and threshold from 5-fold cross-validated probabilities."""
+    best: tuple[float, float, float, float] | None = None  # (recall, passed, C, threshold)
+    report = {}
+    for c in C_GRID:
+        held_out = np.zeros(len(labels))
+        for train, test in KFold(5, shuffle=True, random_state=0).split(vectors):
+            model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+            model.fit(vectors[train], labels[train])
+            held_out[test] = model.predict_proba(vectors[test])[:, 1]
+        for t in THRESHOLDS:
+            passed = float((held_out[labels == 0] >= t).mean())
+            recall = float((held_out[labels == 1] >= t).mean())
+            report[f"C={c} t={t}"] = {"recall": round(recall, 3), "false_pass": round(passed, 3)}
+            if passed <= MAX_FALSE_PASS and (best is None or recall > best[0]):
+                best = (recall, passed, c, t)
+    assert best is not None, "no threshold keeps everyday requests out"
+    recall, passed, c, t = best
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(vectors, labels)
+    return {
+        "labels": ["needs_technology"],
+        "coef": model.coef_.round(6).tolist(),
+        "intercept": model.intercept_.round(6).tolist(),
+        "threshold": t,
+        "C": c,
+        "cross_validated_recall": round(recall, 3),
+        "cross_validated_false_pass": round(passed, 3),
+        "grid": report,
+    }
+
+
 def main(out: Path = MODEL_PATH) -> dict:
     from assistant.wiring import build_embeddings, load_topics
 
@@ -185,13 +222,20 @@ def main(out: Path = MODEL_PATH) -> dict:
     asks = fit_asks(embed(texts), labels, files)
     topic_ids = list(load_topics(ROOT / "corpus").topics)
     topic_texts, matrix = topic_rows(topic_ids)
-    topics = fit_topics(embed(topic_texts), matrix, topic_ids, asks["C"])
+    topic_vectors = embed(topic_texts)
+    topics = fit_topics(topic_vectors, matrix, topic_ids, asks["C"])
+    examples = read_jsonl(NEED_EXAMPLES)
+    technical = fit_technical(
+        embed([row["text"] for row in examples]),
+        np.array([int(bool(r["topics"])) for r in examples]),
+    )
     model = {
         "fitted": dt.date.today().isoformat(),
         "by": "benchmarks/fit_partner_intent.py",
         "embedding_model": embeddings.model_name,
         "asks": asks,
         "topics": topics,
+        "technical": technical,
     }
     out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     return model
@@ -199,6 +243,6 @@ def main(out: Path = MODEL_PATH) -> dict:
 
 if __name__ == "__main__":
     fitted = main(Path(sys.argv[1]) if len(sys.argv) > 1 else MODEL_PATH)
-    for part in ("asks", "topics"):
+    for part in ("asks", "topics", "technical"):
         summary = {k: v for k, v in fitted[part].items() if k not in ("coef", "intercept", "grid")}
         print(part, json.dumps(summary))

@@ -8,7 +8,12 @@ from the e5 vector of the question, which retrieval computes anyway:
 
 * ``asks``: a logistic model, partner-seeking questions against every other question;
 * ``topics``: one logistic model per topic over need descriptions and requests no topic covers,
-  so a need nobody covers ("Wer prüft unsere Steuererklärung?") scores low on every topic.
+  so a need nobody covers ("Wer prüft unsere Steuererklärung?") scores low on every topic;
+* ``technical``: one logistic model, needs that technology or research would meet against
+  everyday requests next to a topic's field. The topic models read the field ("Who can teach
+  our staff Spanish?" scored 0.94 for education, physiotherapy 0.97 for medical AI); pooled
+  over all topics, this one reads whether technology is asked for at all (those two: 0.11,
+  0.18; needs told in everyday words 0.5-0.97).
 
 Both are fitted by ``benchmarks/fit_partner_intent.py`` on the ``dev`` question sets and the
 need examples in ``benchmarks/partner_intent/``, stored with their thresholds in
@@ -60,6 +65,7 @@ class IntentModel:
     embedding_model: str
     asks: LinearScorer
     topics: LinearScorer
+    technical: LinearScorer
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> IntentModel:
@@ -69,6 +75,7 @@ class IntentModel:
             data["embedding_model"],
             LinearScorer.from_json(data["asks"]),
             LinearScorer.from_json(data["topics"]),
+            LinearScorer.from_json(data["technical"]),
         )
 
 
@@ -94,8 +101,11 @@ class PartnerIntent:
 
     def asks_for_partners(self, question: str) -> bool:
         """Whether the question searches for partners (or whom to turn to)."""
-        (probability,) = self.model.asks.probabilities(self._vector(question)).values()
-        return probability >= self.model.asks.threshold
+        return _passes(self.model.asks, self._vector(question))
+
+    def needs_technology(self, question: str) -> bool:
+        """Whether the need is one for technology or research, not an everyday service."""
+        return _passes(self.model.technical, self._vector(question))
 
     def topics(self, question: str) -> list[str]:
         """The topics the question's need points to, most likely first (none: no topic fits)."""
@@ -103,3 +113,9 @@ class PartnerIntent:
         scores = scorer.probabilities(self._vector(question))
         chosen = [t for t, p in scores.items() if p >= scorer.threshold]
         return sorted(chosen, key=lambda t: -scores[t])
+
+
+def _passes(scorer: LinearScorer, vector: np.ndarray) -> bool:
+    """Whether a one-label scorer's probability reaches its threshold."""
+    (probability,) = scorer.probabilities(vector).values()
+    return probability >= scorer.threshold

@@ -477,11 +477,17 @@ class PartnerLister:
             return None
         if self.directory.named_in(question):
             return None
-        if not (
+        by_rules = (
             asks_for_partners(question)
             or self.is_topic_query(question)
             or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
-            or (self.intent is not None and self.intent.asks_for_partners(question))
+        )
+        if not by_rules and not (
+            # read as a search only by the learned intent: only a search for technology
+            # ("Who can teach our staff Spanish?" is no search for education partners)
+            self.intent is not None
+            and self.intent.asks_for_partners(question)
+            and self.wants_technology(question)
         ):
             return None
         topics = self.topics_asked(question)
@@ -503,16 +509,21 @@ class PartnerLister:
             return Request(topics, kinds, founding, unseen, separate, places)
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
-        if self.intent is not None and is_technical(question):
+        if self.intent is not None and self.wants_technology(question):
             # a need told in everyday words ("our presses keep failing, the sensor data nobody
-            # reads: who can help?"); only in a technical question, as a need word: read
-            # everywhere, "Who can teach our staff Spanish?" became education, "Wer kann die
-            # Heizung reparieren?" energy (benchmarks/partner_probes3.jsonl: precision of
-            # its lists 0.770 -> 0.557 unchecked, 0.728 checked)
+            # reads: who can help?"); only a need for technology: read everywhere, "Who can
+            # teach our staff Spanish?" became education, "Wer kann die Heizung reparieren?"
+            # energy (benchmarks/partner_probes3.jsonl: precision of its lists 0.770 -> 0.557)
             topics = self.intent.topics(question)
             if topics:
                 return Request(topics, [], False, any_of=separate)
         return None
+
+    def wants_technology(self, question: str) -> bool:
+        """Whether the question is technical, or its need one for technology (``intent``)."""
+        return is_technical(question) or (
+            self.intent is not None and self.intent.needs_technology(question)
+        )
 
     def asks_for_everyone(self, question: str) -> bool:
         """Whether it asks for every partner ("List all partners of the alliance") only."""
