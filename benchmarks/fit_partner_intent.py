@@ -7,7 +7,9 @@ first run is recorded.
 
 * ``asks`` (is it a search for partners?): positives are the partner questions of
   ``partners-dev`` and the probe sets ``ASKS_POSITIVE``; negatives the gold ``dev`` questions,
-  ``gold_probes.jsonl`` and the out-of-domain ``dev`` questions. C and the threshold come from
+  ``gold_probes.jsonl``, the out-of-domain ``dev`` questions and 200 questions about a topic
+  that search nobody (``partner_intent/not_searches.jsonl``, written by a helper from
+  ``topics.yaml`` only: definitions, how-tos, opinions, facts, homework). C and the threshold come from
   leave-one-file-out predictions (each probe set was written by someone else, so a left-out
   file is a new way of asking): the pair with the highest recall among those firing on at
   most ``MAX_FALSE_FIRE`` of the left-out negatives.
@@ -52,6 +54,7 @@ ASKS_NEGATIVE = (
     EVAL / "gold-dev.jsonl",
     BENCH / "gold_probes.jsonl",
     EVAL / "out-of-domain-dev.jsonl",
+    BENCH / "partner_intent" / "not_searches.jsonl",
 )
 NEED_EXAMPLES = BENCH / "partner_intent" / "need_examples.jsonl"
 C_GRID = (1.0, 3.0, 10.0)
