@@ -9,10 +9,10 @@ first run is recorded.
   ``partners-dev`` and the probe sets ``ASKS_POSITIVE``; negatives the gold ``dev`` questions,
   ``gold_probes.jsonl``, the out-of-domain ``dev`` questions and 200 questions about a topic
   that search nobody (``partner_intent/not_searches.jsonl``, written by a helper from
-  ``topics.yaml`` only: definitions, how-tos, opinions, facts, homework). C and the threshold come from
-  leave-one-file-out predictions (each probe set was written by someone else, so a left-out
-  file is a new way of asking): the pair with the highest recall among those firing on at
-  most ``MAX_FALSE_FIRE`` of the left-out negatives.
+  ``topics.yaml`` only: definitions, how-tos, opinions, facts, homework). C and the
+  threshold come from leave-one-file-out predictions (each probe set was written by someone
+  else, so a left-out file is a new way of asking): the pair with the highest recall among
+  those firing on at most ``MAX_FALSE_FIRE`` of the left-out negatives.
 * ``topics`` (which topic does the need point to?): one logistic model per topic over the
   labels, synonyms and need words of ``corpus/topics.yaml``; the examples in
   ``benchmarks/partner_intent/need_examples.jsonl``, written by helpers from ``topics.yaml``
