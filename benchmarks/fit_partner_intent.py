@@ -82,36 +82,48 @@ def asks_rows() -> tuple[list[str], np.ndarray, np.ndarray]:
     return texts, np.array(labels), np.array(files)
 
 
-def fit_asks(vectors: np.ndarray, labels: np.ndarray, files: np.ndarray) -> dict:
-    """C and threshold from leave-one-file-out probabilities, then one fit on everything."""
-    best: tuple[float, float, float, float] | None = None  # (recall, fire, C, threshold)
+def fit_binary(
+    vectors: np.ndarray, labels: np.ndarray, folds: list[np.ndarray], max_false: float, label: str
+) -> dict:
+    """One logistic model; C and threshold from held-out probabilities, then fit on everything.
+
+    ``folds`` are the index arrays held out in turn; the chosen pair has the highest recall
+    among those passing at most ``max_false`` of the held-out negatives.
+    """
+    best: tuple[float, float, float, float] | None = None  # (recall, false, C, threshold)
     report = {}
     for c in C_GRID:
         held_out = np.zeros(len(labels))
-        for name in np.unique(files):
-            train = files != name
+        for test in folds:
+            train = np.setdiff1d(np.arange(len(labels)), test)
             model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
             model.fit(vectors[train], labels[train])
-            held_out[~train] = model.predict_proba(vectors[~train])[:, 1]
+            held_out[test] = model.predict_proba(vectors[test])[:, 1]
         for t in THRESHOLDS:
-            fire = float((held_out[labels == 0] >= t).mean())
+            false = float((held_out[labels == 0] >= t).mean())
             recall = float((held_out[labels == 1] >= t).mean())
-            report[f"C={c} t={t}"] = {"recall": round(recall, 3), "false_fire": round(fire, 3)}
-            if fire <= MAX_FALSE_FIRE and (best is None or recall > best[0]):
-                best = (recall, fire, c, t)
-    assert best is not None, "no threshold keeps false firing low enough"
-    recall, fire, c, t = best
+            report[f"C={c} t={t}"] = {"recall": round(recall, 3), "false": round(false, 3)}
+            if false <= max_false and (best is None or recall > best[0]):
+                best = (recall, false, c, t)
+    assert best is not None, f"no threshold keeps the false {label} rate low enough"
+    recall, false, c, t = best
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(vectors, labels)
     return {
-        "labels": ["partner_search"],
+        "labels": [label],
         "coef": model.coef_.round(6).tolist(),
         "intercept": model.intercept_.round(6).tolist(),
         "threshold": t,
         "C": c,
-        "left_out_recall": round(recall, 3),
-        "left_out_false_fire": round(fire, 3),
+        "held_out_recall": round(recall, 3),
+        "held_out_false": round(false, 3),
         "grid": report,
     }
+
+
+def fit_asks(vectors: np.ndarray, labels: np.ndarray, files: np.ndarray) -> dict:
+    """A partner search or not; each question file held out in turn."""
+    folds = [np.flatnonzero(files == name) for name in np.unique(files)]
+    return fit_binary(vectors, labels, folds, MAX_FALSE_FIRE, "partner_search")
 
 
 def topic_rows(topic_ids: list[str]) -> tuple[list[str], np.ndarray]:
@@ -185,34 +197,9 @@ def fit_topics(vectors: np.ndarray, matrix: np.ndarray, topic_ids: list[str], c:
 
 
 def fit_technical(vectors: np.ndarray, labels: np.ndarray) -> dict:
-    """Any topic against none; C and threshold from 5-fold cross-validated probabilities."""
-    best: tuple[float, float, float, float] | None = None  # (recall, passed, C, threshold)
-    report = {}
-    for c in C_GRID:
-        held_out = np.zeros(len(labels))
-        for train, test in KFold(5, shuffle=True, random_state=0).split(vectors):
-            model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-            model.fit(vectors[train], labels[train])
-            held_out[test] = model.predict_proba(vectors[test])[:, 1]
-        for t in THRESHOLDS:
-            passed = float((held_out[labels == 0] >= t).mean())
-            recall = float((held_out[labels == 1] >= t).mean())
-            report[f"C={c} t={t}"] = {"recall": round(recall, 3), "false_pass": round(passed, 3)}
-            if passed <= MAX_FALSE_PASS and (best is None or recall > best[0]):
-                best = (recall, passed, c, t)
-    assert best is not None, "no threshold keeps everyday requests out"
-    recall, passed, c, t = best
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(vectors, labels)
-    return {
-        "labels": ["needs_technology"],
-        "coef": model.coef_.round(6).tolist(),
-        "intercept": model.intercept_.round(6).tolist(),
-        "threshold": t,
-        "C": c,
-        "cross_validated_recall": round(recall, 3),
-        "cross_validated_false_pass": round(passed, 3),
-        "grid": report,
-    }
+    """Any topic against none; 5-fold cross-validation."""
+    folds = [test for _, test in KFold(5, shuffle=True, random_state=0).split(vectors)]
+    return fit_binary(vectors, labels, folds, MAX_FALSE_PASS, "needs_technology")
 
 
 def main(out: Path = MODEL_PATH) -> dict:
