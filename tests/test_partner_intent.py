@@ -90,6 +90,12 @@ def test_what_the_rules_read_comes_before_the_intent(lister: PartnerLister) -> N
     assert unseen is not None and unseen.words == ("quantencomputing",) and not unseen.topics
 
 
+def test_a_topic_the_vocabulary_no_longer_has_is_not_asked_for(lister: PartnerLister) -> None:
+    question = "Our staff put parts into housings; a machine should. Who?"
+    del lister.directory.vocabulary.topics["robotics"]  # removed by staff after the fit
+    assert lister.request(question) is None
+
+
 def test_the_model_is_used_only_with_the_embedder_it_was_fitted_on() -> None:
     assert PartnerIntent.for_embedder(embed, "some-other-model") is None
     shipped = IntentModel.load()

@@ -514,7 +514,8 @@ class PartnerLister:
             # reads: who can help?"); only a need for technology: read everywhere, "Who can
             # teach our staff Spanish?" became education, "Wer kann die Heizung reparieren?"
             # energy (benchmarks/partner_probes3.jsonl: precision of its lists 0.770 -> 0.557)
-            topics = self.intent.topics(question)
+            known = self.directory.vocabulary.topics  # staff may have removed a topic since
+            topics = [t for t in self.intent.topics(question) if t in known]
             if topics:
                 return Request(topics, [], False, any_of=separate)
         return None
