@@ -142,6 +142,12 @@ _SEEKS = re.compile(
     # a short request for help with something named: "help with EU AI Act compliance?"
     r"|^\W*(need\W+)?(help|support|hilfe|unterstuetzung)\W+(with|for|bei|fuer|mit)\b"
 )
+# a question for a date, an amount or a duration asks a fact, not for partners
+_ASKS_FACT = re.compile(
+    r"^\W*(wann|when|bis wann|ab wann|seit wann|wie (viel|viele|lange|teuer|oft|hoch)|"
+    r"how (much|many|long|often)|was kostet|what does\b.{0,40}\bcost|um wie viel uhr|"
+    r"at what time|since when|until when)\b"
+)
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
     "en": "{n} partners in the knowledge base match {what}:",
@@ -482,10 +488,15 @@ class PartnerLister:
             or self.is_topic_query(question)
             or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
         )
+        # the learned intent never reads a question for a date, an amount or a duration
+        # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
+        # partners instead of the course's date)
+        learned = self.intent is not None and not _ASKS_FACT.search(fold(question))
         if not by_rules and not (
             # read as a search only by the learned intent: only a search for technology
             # ("Who can teach our staff Spanish?" is no search for education partners)
-            self.intent is not None
+            learned
+            and self.intent is not None
             and self.intent.asks_for_partners(question)
             and self.wants_technology(question)
         ):
@@ -509,7 +520,7 @@ class PartnerLister:
             return Request(topics, kinds, founding, unseen, separate, places)
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
-        if self.intent is not None and self.wants_technology(question):
+        if learned and self.intent is not None and self.wants_technology(question):
             # a need told in everyday words ("our presses keep failing, the sensor data nobody
             # reads: who can help?"); only a need for technology: read everywhere, "Who can
             # teach our staff Spanish?" became education, "Wer kann die Heizung reparieren?"
