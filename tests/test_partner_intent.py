@@ -93,7 +93,7 @@ def test_what_the_rules_read_comes_before_the_intent(lister: PartnerLister) -> N
 def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
     lister: PartnerLister,
 ) -> None:
-    """"Wann gibt es den Kurs zum Programmieren von Lernrobotern?" asks a date."""
+    """ "Wann gibt es den Kurs zum Programmieren von Lernrobotern?" asks a date."""
     assert lister.request("When does a machine put our parts into housings? Who?") is None
     assert lister.request("How much does a machine for our parts cost? Who?") is None
     assert lister.request("A machine should put our parts into housings. Who?") is not None
