@@ -4,8 +4,9 @@ A question asks for a list when it asks which organisations, who works on or off
 something, or whom to contact, and names a topic of the vocabulary (or a need pointing to
 one), a kind of organisation, the founding partners, a place, or asks for all partners; what
 these rules miss, the learned intent (``partners.intent``) may still read as a search for a
-need's topic. The answer lists every matching partner from the typed profiles, ranked, each with why it matches (the listed topic or the profile sentence naming it, cited)
-and its public contact route. When none matches, it says so and where to ask instead: it never
+need's topic. The answer lists every matching partner from the typed profiles, ranked, each
+with why it matches (the listed topic or the profile sentence naming it, cited) and its public
+contact route. When none matches, it says so and where to ask instead: it never
 invents a partner.
 """
 
