@@ -11,11 +11,11 @@ from the e5 vector of the question, which retrieval computes anyway:
   so a need nobody covers ("Wer prüft unsere Steuererklärung?") scores low on every topic;
 * ``technical``: one logistic model, needs that technology or research would meet against
   everyday requests next to a topic's field. The topic models read the field ("Who can teach
-  our staff Spanish?" scored 0.94 for education, physiotherapy 0.97 for medical AI); pooled
-  over all topics, this one reads whether technology is asked for at all (those two: 0.11,
-  0.18; needs told in everyday words 0.5-0.97).
+  our staff Spanish?" scores 0.95 for education, a physiotherapy practice 0.99 for medical
+  AI); pooled over all topics, this one reads whether technology is asked for at all (those
+  two: 0.04 and 0.11; the moulding machines that stop without warning: 0.82).
 
-Both are fitted by ``benchmarks/fit_partner_intent.py`` on the ``dev`` question sets and the
+All three are fitted by ``benchmarks/fit_partner_intent.py`` on the ``dev`` question sets and the
 need examples in ``benchmarks/partner_intent/``, stored with their thresholds in
 ``intent_model.json`` and read without scikit-learn. They are valid only for the embedding
 model they were fitted on; any other embedder (the fake one of the fast tests) gets none.
