@@ -148,3 +148,16 @@ def test_real_needs_in_everyday_words_get_the_partners(
 )
 def test_real_everyday_requests_get_no_partner(real: Assistant, question: str) -> None:
     assert not real.ask(question).partners
+
+
+def test_a_question_is_embedded_once_however_many_models_read_it(directory: Directory) -> None:  # noqa: F811
+    calls: list[str] = []
+
+    def counting(text: str) -> list[float]:
+        calls.append(text)
+        return embed(text)
+
+    lister = PartnerLister(directory, intent=PartnerIntent(MODEL, counting))
+    question = "Our staff put parts into housings; a machine should. Who?"
+    assert lister.request(question) is not None
+    assert calls == [question]

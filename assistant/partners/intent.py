@@ -85,6 +85,7 @@ class PartnerIntent:
     def __init__(self, model: IntentModel, embed: Callable[[str], Sequence[float]]) -> None:
         self.model = model
         self.embed = embed
+        self._last: tuple[str, np.ndarray] | None = None
 
     @classmethod
     def for_embedder(
@@ -97,7 +98,17 @@ class PartnerIntent:
         return cls(model, embed) if model.embedding_model == embedding_model else None
 
     def _vector(self, question: str) -> np.ndarray:
-        return np.asarray(self.embed(question), dtype=np.float64)
+        """The question's vector, embedded once however many of the models read it.
+
+        A list question asks up to four times (search, need for technology twice, topics);
+        an embedder without a cache of its own would embed it each time.
+        """
+        last = self._last  # read once: another thread may replace it meanwhile
+        if last is not None and last[0] == question:
+            return last[1]
+        vector = np.asarray(self.embed(question), dtype=np.float64)
+        self._last = (question, vector)
+        return vector
 
     def asks_for_partners(self, question: str) -> bool:
         """Whether the question searches for partners (or whom to turn to)."""
