@@ -22,7 +22,7 @@ first run is recorded.
   questions whose topics the vocabulary names; and the non-partner ``dev`` questions naming
   no topic (none: "Is the alliance open to new partners?" asks to join, it names no need).
   The threshold maximises F1 of the per-topic decisions over 5-fold cross-validated
-  probabilities.
+  probabilities; C is the one chosen for ``asks`` (not chosen for the topics themselves).
 * ``technical`` (is it a need for technology or research at all?): one logistic model over
   the same examples, any topic against none; C and threshold from 5-fold cross-validated
   probabilities, the highest recall among those passing at most ``MAX_FALSE_PASS`` of the

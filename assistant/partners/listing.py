@@ -492,13 +492,12 @@ class PartnerLister:
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
-        learned = self.intent is not None and not _ASKS_FACT.search(fold(question))
+        intent = None if _ASKS_FACT.search(fold(question)) else self.intent
         if not by_rules and not (
             # read as a search only by the learned intent: only a search for technology
             # ("Who can teach our staff Spanish?" is no search for education partners)
-            learned
-            and self.intent is not None
-            and self.intent.asks_for_partners(question)
+            intent is not None
+            and intent.asks_for_partners(question)
             and self.wants_technology(question)
         ):
             return None
@@ -521,13 +520,13 @@ class PartnerLister:
             return Request(topics, kinds, founding, unseen, separate, places)
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
-        if learned and self.intent is not None and self.wants_technology(question):
+        if intent is not None and self.wants_technology(question):
             # a need told in everyday words ("our presses keep failing, the sensor data nobody
             # reads: who can help?"); only a need for technology: read everywhere, "Who can
             # teach our staff Spanish?" became education, "Wer kann die Heizung reparieren?"
             # energy (benchmarks/partner_probes3.jsonl: precision of its lists 0.770 -> 0.557)
             known = self.directory.vocabulary.topics  # staff may have removed a topic since
-            topics = [t for t in self.intent.topics(question) if t in known]
+            topics = [t for t in intent.topics(question) if t in known]
             if topics:
                 return Request(topics, [], False, any_of=separate)
         return None
