@@ -1,6 +1,7 @@
 """Which sentences an answer is built from: ranking, twins, gap statements (unit tests)."""
 
 from assistant.answer.evidence import Ranking, gather, in_question_language
+from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.retrieve.hit import Hit
 
 
@@ -45,3 +46,27 @@ def test_a_when_question_needs_a_date_in_the_quotes() -> None:
     undated = hit("1", 0.9, [("Die Allianz bündelt KI-Kompetenz in der Region.", 0.9)])
     evidence = gather("Wann wurde die Allianz gegründet?", "de", [undated], None)  # type: ignore[arg-type]
     assert evidence.expected == "date" and not evidence.type_found
+
+
+def test_a_curated_answer_is_followed_by_close_quotes_from_other_sources() -> None:
+    """The FAQ entry answers its own question; a neighbouring source may hold the asked fact."""
+    curated = {"de": "Das Center organisiert die KI-Woche, etwa 2023."}
+    faq = hit(
+        "1",
+        0.9,
+        [("Gibt es Veranstaltungen? Das Center organisiert die KI-Woche.", 0.86)],
+        kind="faq",
+        source="faq/events.yaml#events",
+        curated=curated,
+    )
+    dated = hit("2", 0.88, [("2023 lief sie vom 25. bis 29. September.", 0.80)], source="doc.md")
+    far = hit("3", 0.6, [("Die Stadt liegt im Westen.", 0.5)], source="city.md")
+    evidence = gather("Wann fand die KI-Woche 2023 statt?", "de", [faq, dated, far], None)  # type: ignore[arg-type]
+    answer = ExtractiveAnswerer().compose("Wann fand die KI-Woche 2023 statt?", "de", evidence)
+    assert answer.answer.startswith("Das Center organisiert die KI-Woche, etwa 2023. [1]")
+    assert "- 2023 lief sie vom 25. bis 29. September. [2]" in answer.answer
+    assert "Westen" not in answer.answer  # beyond the ranking's margin
+    assert [c.source for c in answer.citations] == ["faq/events.yaml#events", "doc.md"]
+    alone = gather("Wann fand die KI-Woche 2023 statt?", "de", [faq, far], None)  # type: ignore[arg-type]
+    only = ExtractiveAnswerer().compose("Wann fand die KI-Woche 2023 statt?", "de", alone)
+    assert only.answer == "Das Center organisiert die KI-Woche, etwa 2023. [1]"

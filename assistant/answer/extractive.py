@@ -21,6 +21,11 @@ FRAMING = {
     "en": "From the knowledge base:",
 }
 FRAMING_QUOTED_GERMAN = "From the knowledge base (quoted from German sources):"
+ALSO = {
+    "de": "Außerdem in der Wissensbasis:",
+    "en": "Also in the knowledge base:",
+}
+ALSO_QUOTED_GERMAN = "Also in the knowledge base (quoted from German sources):"
 ABSTAIN = {
     "de": "Dazu finde ich in der Wissensbasis keine verlässliche Information.",
     "en": "I could not find reliable information on this in the knowledge base.",
@@ -50,10 +55,20 @@ class ExtractiveAnswerer:
         self.routes = routes or Routes()
 
     def compose(self, question: str, lang: Lang, evidence: Evidence) -> Answer:
-        """The curated answer when the best quote is from a FAQ entry, else the chosen quotes."""
+        """The curated answer when the best quote is from a FAQ entry, else the chosen quotes.
+
+        A curated answer answers its own FAQ question, which is often a neighbour of the one
+        asked ("Wann fand die KI-Woche 2023 statt?" matches the events entry, which names the
+        KI-Woche but not its dates). So the chosen quotes from other sources, those within the
+        ranking's margin of the best, follow it. Measured with the gate open, share of answers
+        holding the key fact (``dev`` and the earlier holdouts only): gold-dev 87.9% -> 91.3%,
+        ``gold_probes`` 91.2% -> 93.8%, ``gold_probes2`` 80.0% -> 87.5%; quoting sentences
+        instead of the curated answer gave 89.3%, 91.2%, 83.8%.
+        """
         first = evidence.chosen[0].hit if evidence.chosen else None
         if first is not None and first.is_faq and first.curated.get(lang):
-            return _curated(first, lang)
+            others = [c for c in evidence.chosen if c.hit.source != first.source]
+            return _curated(first, lang, others)
         return _quoted(evidence.chosen, lang)
 
     def curated(self, question: str, lang: Lang, entry: Hit) -> Answer:
@@ -102,17 +117,37 @@ class ExtractiveAnswerer:
         )
 
 
-def _curated(hit: Hit, lang: Lang) -> Answer:
+def _curated(hit: Hit, lang: Lang, others: Sequence[Candidate] = ()) -> Answer:
+    """The curated answer as [1], then the quotes from other sources under their own numbers."""
     text = hit.curated[lang]
     citation = Citation(
         n=1, source=hit.source, title=hit.title, url=hit.url, snippet=text, language=lang
     )
-    return Answer(answer=f"{text} [1]", citations=[citation], lang=lang)
+    answer = f"{text} [1]"
+    citations = [citation]
+    if others:
+        lines = _quote_lines(others, citations, {hit.source: 1})
+        quoted_german = lang == "en" and any(c.language == "de" for c in citations[1:])
+        also = ALSO_QUOTED_GERMAN if quoted_german else ALSO[lang]
+        answer += "\n\n" + also + "\n\n" + "\n".join(lines)
+    return Answer(answer=answer, citations=citations, lang=lang)
 
 
 def _quoted(chosen: Sequence[Candidate], lang: Lang) -> Answer:
-    numbers: dict[str, int] = {}
     citations: list[Citation] = []
+    lines = _quote_lines(chosen, citations, {})
+    quoted_german = lang == "en" and any(c.language == "de" for c in citations)
+    framing = FRAMING_QUOTED_GERMAN if quoted_german else FRAMING[lang]
+    return Answer(answer=framing + "\n\n" + "\n".join(lines), citations=citations, lang=lang)
+
+
+def _quote_lines(
+    chosen: Sequence[Candidate], citations: list[Citation], numbers: dict[str, int]
+) -> list[str]:
+    """One bulleted line per quote; a source's first quote adds its citation to ``citations``.
+
+    ``numbers`` maps the sources cited so far to their numbers (``citations`` in that order).
+    """
     lines = []
     for candidate in chosen:
         hit, sentence = candidate.hit, candidate.sentence
@@ -132,9 +167,7 @@ def _quoted(chosen: Sequence[Candidate], lang: Lang) -> Answer:
             cited = citations[numbers[hit.source] - 1]
             cited.snippet = f"{cited.snippet} … {sentence}"
         lines.append(f"- {_attributed(hit, sentence)} [{numbers[hit.source]}]")
-    quoted_german = lang == "en" and any(c.language == "de" for c in citations)
-    framing = FRAMING_QUOTED_GERMAN if quoted_german else FRAMING[lang]
-    return Answer(answer=framing + "\n\n" + "\n".join(lines), citations=citations, lang=lang)
+    return lines
 
 
 def _attributed(hit: Hit, sentence: str) -> str:
