@@ -462,11 +462,14 @@ def _confident(answer: Answer, decision: Decision) -> Answer:
 def _partners_under(where: dict[str, Any] | None) -> bool:
     """Whether a filter leaves partners to list: none, or one for partners or their topics.
 
-    A filter for FAQ entries or documents asks for those, not for partners.
+    A filter for FAQ entries or documents asks for those, not for partners. A language filter
+    leaves them all: every profile is there in both languages, and a list answer is written in
+    the question's language whatever filter is set (with one, "Which partners work on
+    robotics?" used to get the ordinary answer).
     """
     clauses = (where or {}).get("$and", [where] if where else [])
     return all(
-        key.startswith("topic_") or (key == "kind" and value == "partner")
+        key.startswith("topic_") or key == "language" or (key == "kind" and value == "partner")
         for clause in clauses
         for key, value in clause.items()
     )

@@ -8,6 +8,7 @@ from assistant.partners.directory import Directory, aliases
 from assistant.partners.listing import PartnerLister, asks_for_partners
 from assistant.partners.vocabulary import TopicVocabulary, find_kinds
 from assistant.pipeline import Assistant
+from assistant.retrieve.retriever import build_filter
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from index.loaders import load_corpus
@@ -497,6 +498,14 @@ def test_robotics_partners_are_all_listed(real: Assistant, question: str) -> Non
     assert len(answer.partners or []) == len(set(answer.partners or []))
     assert "u. a. [" not in answer.answer  # no sentence cut off after an abbreviation
     assert all(c.source.startswith("partners/") for c in answer.citations)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_language_filter_keeps_the_list_answer(real: Assistant, language: str) -> None:
+    answer = real.ask("Which partners work on robotics?", where=build_filter(language=language))
+    assert set(answer.partners or []) >= {"rwth-aachen", "fh-aachen-maskor", "ai-village-huerth"}
+    faq_only = real.ask("Which partners work on robotics?", where=build_filter(kind="faq"))
+    assert faq_only.partners is None  # a filter for FAQ entries asks for those
 
 
 def test_a_topic_no_partner_covers_gets_no_partner_and_the_route(real: Assistant) -> None:
