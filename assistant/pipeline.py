@@ -25,6 +25,7 @@ from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
 from assistant.models import Answer, Generation, Lang, QuestionError
+from assistant.partners.contacts import ContactCards
 from assistant.partners.directory import Directory
 from assistant.partners.intent import PartnerIntent
 from assistant.partners.listing import PartnerLister
@@ -75,6 +76,7 @@ class Assistant:
         self.faq = faq
         self.directory = directory
         self.lister = PartnerLister(directory, gate.lexical.keyword.knows, intent)
+        self.contacts = ContactCards(directory)
         self.gate = gate
         self.extractive = extractive
         self.llm = llm
@@ -228,12 +230,15 @@ class Assistant:
     ) -> Answer | None:
         """The list answer when the question asks for partners (None otherwise).
 
+        A question asking how to reach a partner it names gets that partner's contact card.
         Only without a filter, or with one for partners: a filter for FAQ entries or documents
         asks for those. Requests for personal data never get one.
         """
         if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
-        return self.lister.answer(query, lang, self.extractive.routes.fallback[lang])
+        return self.contacts.answer(query, lang) or self.lister.answer(
+            query, lang, self.extractive.routes.fallback[lang]
+        )
 
     def no_topic(
         self, query: str, lang: Lang, where: dict[str, Any] | None = None

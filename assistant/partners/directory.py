@@ -119,6 +119,34 @@ class Directory:
             if any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", folded) for a in aliases(p))
         ]
 
+    def named_most_specific(self, text: str) -> list[str]:
+        """The partners ``text`` names, without one named only inside another's name.
+
+        "the RWTH AI Center's website" names the RWTH AI Center, not also RWTH Aachen.
+        """
+        folded = fold(text)
+        spans = {
+            p.id: [
+                m.span()
+                for a in aliases(p)
+                for m in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", folded)
+            ]
+            for p in self.profiles.values()
+        }
+        spans = {i: s for i, s in spans.items() if s}
+
+        def inside(span: tuple[int, int], other: str) -> bool:
+            return any(
+                a <= span[0] and span[1] <= b and (b - a) > span[1] - span[0]
+                for a, b in spans[other]
+            )
+
+        return [
+            i
+            for i, own in spans.items()
+            if not all(any(inside(s, o) for o in spans if o != i) for s in own)
+        ]
+
     def covers(self, profile: PartnerProfile, topic: str) -> bool:
         """The profile lists ``topic`` or its description names it."""
         return topic in profile.topics or any(
@@ -195,8 +223,9 @@ def aliases(profile: PartnerProfile) -> set[str]:
     """Folded names a question may use for a partner.
 
     The full and the short name, the name before a dash or parenthesis ("AICE.NRW", "JUPITER
-    AI Factory"), without its trailing place ("AI Village" for "AI Village Hürth"), and the
-    first part of a hyphenated first word ("Lamarr" for "Lamarr-Institut ...").
+    AI Factory"), without its trailing place ("AI Village" for "AI Village Hürth"), the
+    first part of a hyphenated first word ("Lamarr" for "Lamarr-Institut ...") and a one-word
+    abbreviation in parentheses ("KI-Center").
     """
     name = profile.name
     names = {name, profile.short_name or name, name.split(" – ")[0], name.split(" (")[0]}
@@ -207,6 +236,11 @@ def aliases(profile: PartnerProfile) -> set[str]:
     first = name.split()[0]
     if "-" in first and len(first.split("-")[0]) >= 5:
         names.add(first.split("-")[0])
+    # a one-word parenthesis is the name's abbreviation ("(JSC)", "(KI-Center)"); one of more
+    # words qualifies it and may be another partner ("MASKOR ... (FH Aachen)")
+    abbreviation = re.search(r"\((\S+)\)$", name)
+    if abbreviation:
+        names.add(abbreviation.group(1))
     return {fold(n).strip() for n in names if len(n.strip()) >= 3}
 
 

@@ -1,0 +1,130 @@
+"""How to reach a partner the question names: its public contact routes, from its profile.
+
+"Wie erreiche ich den digitalHUB?", "Kontakt MASKOR", "How do I contact the Jülich
+Supercomputing Centre?" name a partner and ask how to reach it. Retrieval answered them with
+whatever sentence was closest: the JSC question got the FAQ on computing time, the digitalHUB
+one a statement that its member count is unpublished, "Kontakt MASKOR" an abstention. The
+profile holds the answer as data (contact routes, website, location), so it is given from
+there: one card per named partner, cited to its profile, never a route the profile lacks.
+
+Only for a question that names a partner and asks how to reach it. A question for a date,
+an amount or a duration ("Wann ist die Website online gegangen?") is a question about a fact
+and goes to the ordinary answer; so does personal data (the pipeline asks the guard first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Answer, Citation, Lang
+from assistant.partners.directory import SOURCE, Directory
+from assistant.partners.vocabulary import KIND_LABELS
+from assistant.text import fold
+from index.loaders import route_lines
+from index.schemas import PartnerProfile
+
+# asked on folded text; "erreicht" alone is not enough ("JUPITER erreicht 1 ExaFLOP/s"), nor
+# "reach" ("reaches the top 500"), nor "call" ("what is it called")
+_ASKS_CONTACT = re.compile(
+    r"\b(kontakt\w*|ansprech(partner|person)\w*|erreichbar\w*|erreiche (ich|man)|"
+    r"(erreichen|kontaktieren) (wir|kann|koennen)|zu erreichen|anschreiben|anrufen|telefon\w*|"
+    r"e-?mail\w*|mailadresse|postfach|webseite|website|homepage|internetseite|web ?adresse|url|"
+    r"an wen (wende|richte|schreibe)|wen (spreche|frage|kontaktiere|schreibe)|"
+    r"contact\w*|get in touch|reach out|(how|where) (do|can|could|should) (i|we|one) reach|"
+    r"phone( number)?|web ?page|web address|"
+    r"who(m)? (do|should|can|could) (i|we) (talk|speak|write|turn|ask))\b"
+)
+# a date, an amount or a duration is a fact about the partner, not a way to reach it; so is
+# a person ("Which professor heads the institute so we can contact them?": not published)
+_ASKS_FACT = re.compile(
+    r"^\W*(wann|when|seit wann|since when|wie (viel|viele|lange|alt)|how (much|many|long|old))\b"
+    r"|\b(welche[rs]? (professor|person)|which (professor|person)|name of the (contact|person)|"
+    r"wie heisst (der|die) \w*(person|partner\w*|leiter\w*|chef\w*)|"
+    r"who (heads|leads|runs|is the head)|head of|leiter\w*|leitet|direktor\w*|director)\b"
+)
+# a mailbox or a telephone number asked for: a card without one is no answer to it
+_ASKS_MAIL = re.compile(r"e-?mail|mailadresse|postfach|mailbox")
+_ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|\bcall\b")
+_ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\burl\b|web ?page")
+HEADING = {
+    "de": "Öffentliche Kontaktwege laut Wissensbasis:",
+    "en": "Public contact routes from the knowledge base:",
+}
+CONTACT = {"de": "Kontakt", "en": "Contact"}
+WEBSITE = {"de": "Website", "en": "Website"}
+PLACE = {"de": "Ort", "en": "Location"}
+FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
+
+
+def asks_for_contact(question: str) -> bool:
+    """The question asks how to reach someone, not for a date, an amount or a duration."""
+    folded = fold(question)
+    return bool(_ASKS_CONTACT.search(folded)) and not _ASKS_FACT.search(folded)
+
+
+class ContactCards:
+    """Contact answers for the partners a question names, from the directory's profiles."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+
+    def answer(self, question: str, lang: Lang) -> Answer | None:
+        """One card per named partner, or None when the question is not of that kind."""
+        if not self.directory or not asks_for_contact(question):
+            return None
+        named = self.directory.named_most_specific(question)
+        profiles = [self.directory.profiles[i] for i in named if i in self.directory.profiles]
+        if not profiles or not any(self._has_asked_route(question, p) for p in profiles):
+            return None
+        lines, citations = [], []
+        for n, profile in enumerate(profiles, start=1):
+            lines.append(f"{n}. {self._line(profile, lang)} [{n}]")
+            citations.append(
+                Citation(
+                    n=n,
+                    source=SOURCE.format(id=profile.id),
+                    title=profile.name,
+                    url=str(profile.website) if profile.website else None,
+                    snippet=self._routes(profile, lang),
+                    language=lang,
+                )
+            )
+        return Answer(
+            answer=HEADING[lang] + "\n\n" + "\n".join(lines),
+            citations=citations,
+            lang=lang,
+            partners=[p.id for p in profiles],
+            confidence=1.0,
+        )
+
+    @staticmethod
+    def _has_asked_route(question: str, profile: PartnerProfile) -> bool:
+        """The profile has the kind of route asked for (any, unless a mailbox or a phone).
+
+        "Wie lautet die E-Mail-Adresse der JUPITER AI Factory?" is not answered by its website:
+        that none is published is for the ordinary answer (a near-miss, abstained with the
+        partner's route).
+        """
+        folded = fold(question)
+        if _ASKS_PAGE.search(folded):  # "an e-mail address or a website?"
+            return True
+        if _ASKS_MAIL.search(folded):
+            return any(route.email for route in profile.contact_routes)
+        # profiles hold no telephone numbers: their routes are mailboxes and web pages
+        return not _ASKS_PHONE.search(folded)
+
+    def _line(self, profile: PartnerProfile, lang: Lang) -> str:
+        """The line "Name (kind). Contact: routes", in the list answers' form (nothing quoted)."""
+        kind = KIND_LABELS.get(profile.kind, {}).get(lang, profile.kind)
+        if profile.founding_partner:
+            kind = f"{kind}, {FOUNDING[lang]}"
+        return f"{profile.name} ({kind}). {CONTACT[lang]}: {self._routes(profile, lang)}"
+
+    def _routes(self, profile: PartnerProfile, lang: Lang) -> str:
+        """The contact routes, the website unless a route gives it, and the location."""
+        parts = route_lines(profile, lang)
+        website = str(profile.website) if profile.website else ""
+        if website and not any(website.rstrip("/") in p for p in parts):
+            parts.append(f"{WEBSITE[lang]}: {website}")
+        parts.append(f"{PLACE[lang]}: {profile.location}")
+        return "; ".join(parts)

@@ -1,0 +1,126 @@
+"""Contact cards: a question naming a partner and asking how to reach it (unit + real corpus)."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.partners.contacts import ContactCards, asks_for_contact
+from assistant.partners.directory import Directory
+from assistant.pipeline import Assistant
+from assistant.settings import load_settings
+from assistant.wiring import build_assistant
+from index.schemas import PartnerProfile
+from tests.conftest import REAL_CORPUS
+
+
+def profile(id: str, name: str, **extra) -> PartnerProfile:
+    return PartnerProfile.model_validate(
+        {
+            "id": id,
+            "name": name,
+            "kind": "institute",
+            "topics": ["robotics"],
+            "description": {"de": "Ein Institut.", "en": "An institute."},
+            "location": "Musterweg 1, Aachen",
+            "website": f"https://example.org/{id}",
+            "sources": ["https://example.org"],
+            "last_verified": "2026-11-27",
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def cards() -> ContactCards:
+    directory = Directory()
+    mailbox = {"label": {"de": "Postfach", "en": "Mailbox"}, "email": "info@example.org"}
+    directory.profiles = {
+        p.id: p
+        for p in [
+            profile("uni", "Musteruni Aachen", short_name="Musteruni"),
+            profile("center", "Musteruni Center for AI (KI-Zentrum)", contact_routes=[mailbox]),
+        ]
+    }
+    return ContactCards(directory)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Wie erreiche ich die Musteruni?", True),
+        ("Kontakt Musteruni", True),
+        ("How do I get in touch with the Musteruni?", True),
+        ("An wen wende ich mich bei der Musteruni?", True),
+        ("Welche Webseite hat die Musteruni?", True),
+        ("Welche Leistung erreicht der Rechner?", False),  # "erreicht" is no way to reach
+        ("What is the programme called?", False),
+        ("Wann ist die Website online gegangen?", False),  # a date about it
+        ("Which professor heads the institute, so we can contact them?", False),  # a person
+        ("Wie heißt die Ansprechperson der Musteruni?", False),
+        ("Wie heißt die Webseite der Musteruni?", True),
+    ],
+)
+def test_contact_questions_are_told_from_questions_about_facts(question: str, asks: bool) -> None:
+    assert asks_for_contact(question) is asks
+
+
+def test_a_card_gives_routes_website_and_place_cited_to_the_profile(cards: ContactCards) -> None:
+    answer = cards.answer("Wie erreiche ich das KI-Zentrum?", "de")
+    assert answer is not None and answer.partners == ["center"]
+    assert "Postfach: info@example.org" in answer.answer
+    assert "Website: https://example.org/center" in answer.answer
+    assert "Ort: Musterweg 1, Aachen" in answer.answer
+    assert answer.citations[0].source == "partners/center.yaml"
+    assert answer.answer.rstrip().endswith("[1]")
+
+
+def test_a_partner_named_inside_another_name_is_not_carded_too(cards: ContactCards) -> None:
+    answer = cards.answer("How do I contact the Musteruni Center for AI?", "en")
+    assert answer is not None and answer.partners == ["center"]
+    both = cards.answer("Kontakt Musteruni und KI-Zentrum", "de")
+    assert both is not None and both.partners == ["uni", "center"]
+
+
+def test_no_card_without_a_named_partner_or_without_the_asked_route(cards: ContactCards) -> None:
+    assert cards.answer("Wie erreiche ich die Geschäftsstelle?", "de") is None
+    assert cards.answer("Wie erreiche ich die Musteruni?", "de") is not None
+    # a mailbox asked for and none published: the ordinary answer says so
+    assert cards.answer("Welche E-Mail-Adresse hat die Musteruni?", "de") is None
+    assert cards.answer("Welche E-Mail-Adresse hat das KI-Zentrum?", "de") is not None
+    assert cards.answer("Telefonnummer der Musteruni?", "de") is None
+    # "a mailbox or a website?": the website answers it
+    assert cards.answer("Hat die Musteruni eine E-Mail-Adresse oder eine Website?", "de")
+
+
+@pytest.fixture(scope="module")
+def real(real_data_dir: Path) -> Assistant:
+    return build_assistant(load_settings(data_dir=real_data_dir, corpus_dir=REAL_CORPUS))
+
+
+@pytest.mark.parametrize(
+    ("question", "partner", "route"),
+    [
+        ("Kontakt MASKOR", "fh-aachen-maskor", "fh-aachen.de"),
+        (
+            "How do I contact the Jülich Supercomputing Centre?",
+            "juelich-supercomputing-centre",
+            "fz-juelich.de",
+        ),
+        ("Wen spreche ich beim digitalHUB an?", "digitalhub-aachen", "aachen.digital"),
+    ],
+)
+def test_real_questions_naming_a_partner_get_its_card(
+    real: Assistant, question: str, partner: str, route: str
+) -> None:
+    answer = real.ask(question)
+    assert answer.partners == [partner] and not answer.abstained
+    assert route in answer.answer
+
+
+def test_personal_data_about_a_named_partner_gets_no_card(real: Assistant) -> None:
+    for question in (
+        "Wie erreiche ich Sibylle Keupen privat bei der Stadt Aachen?",
+        "How do I contact Holger Hoos of the RWTH AI Center privately?",
+    ):
+        answer = real.ask(question)
+        assert answer.abstained and answer.reason == "personal_data" and not answer.partners
