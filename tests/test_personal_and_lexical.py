@@ -43,6 +43,7 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "Wie viel verdient der Geschäftsführer?",
         "Is Holger Hoos married?",
         "What is her home address?",
+        "What is the address of the director?",
         "What street does Holger Hoos live on?",
         "Where does the mayor live?",
         "Who lives at Kapuzinergraben 19?",
@@ -66,6 +67,7 @@ def test_requests_for_private_data_about_people_are_recognised(
         "Where was Halford Mackinder born?",  # a birthplace in a history text is not private
         "What's the average salary of an ML engineer?",
         "Our orders still live on paper and in Excel files. Who could help us?",
+        "Who is the director there, so I can address the invitation correctly?",  # the verb
     ],
 )
 def test_ordinary_questions_are_not_taken_for_personal_data(

@@ -34,7 +34,9 @@ _PERSONAL_IF_PERSON = re.compile(
     r"\b(wie alt|how old|age|alter|familie|family|kinder|children|kids|gehalt|salary|lives|live on|"
     r"verheiratet|married|ehemann|ehefrau|husband|wife|"
     r"verdient|verdienen|earns?|einkommen|income|vermoegen|net worth|religion|konfession|"
-    r"gesundheit|health|krank\w*|privat\w*|private|personal|adresse|address|anschrift|"
+    r"gesundheit|health|krank\w*|privat\w*|private|personal|adresse|anschrift|"
+    # "address" the noun, not the verb: "Who is the director, so I can address the invitation?"
+    r"address(?! (?:the|an?|it|this|that|our|my|your|them|him|her|these|those|us)\b)|"
     r"nummer|number|telefon\w*|phone|e-?mail|mail ?adresse)\b"
 )
 # words that make a person the subject: titles, roles, unambiguous pronouns ("Sie" and "ihr"
