@@ -70,3 +70,23 @@ def test_a_curated_answer_is_followed_by_close_quotes_from_other_sources() -> No
     alone = gather("Wann fand die KI-Woche 2023 statt?", "de", [faq, far], None)  # type: ignore[arg-type]
     only = ExtractiveAnswerer().compose("Wann fand die KI-Woche 2023 statt?", "de", alone)
     assert only.answer == "Das Center organisiert die KI-Woche, etwa 2023. [1]"
+
+
+def test_a_profile_website_line_is_quoted_only_for_a_way_to_reach_someone() -> None:
+    profile = hit(
+        "1",
+        0.9,
+        [
+            ("Website: https://example.org/lab", 0.86),
+            ("Das Lab ist ein Kompetenzzentrum für maschinelles Lernen.", 0.84),
+        ],
+        kind="partner",
+        title="Lab",
+        contact={"de": "Postfach: info@example.org"},
+    )
+    vague = gather("Was ist das Lab für ein Laden?", "de", [profile], None)  # type: ignore[arg-type]
+    assert [c.sentence for c in vague.candidates] == [
+        "Das Lab ist ein Kompetenzzentrum für maschinelles Lernen."
+    ]
+    reach = gather("Welche Webseite hat das Lab?", "de", [profile], None)  # type: ignore[arg-type]
+    assert reach.chosen[0].sentence == "Website: https://example.org/lab"

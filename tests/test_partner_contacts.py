@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.partners.contacts import ContactCards, asks_for_contact
+from assistant.answer.answer_types import asks_for_contact
+from assistant.partners.contacts import ContactCards
 from assistant.partners.directory import Directory
 from assistant.pipeline import Assistant
 from assistant.settings import load_settings

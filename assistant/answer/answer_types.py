@@ -12,6 +12,8 @@ import calendar
 import datetime as dt
 import re
 
+from assistant.text import fold
+
 _MONTH_NUMBERS = {
     "januar": 1,
     "january": 1,
@@ -206,3 +208,35 @@ def _mentions_date_from(sentence: str, today: dt.date) -> bool:
             continue
     years = [int(y) for y in _YEAR.findall(_DATED.sub(" ", sentence))]
     return any(year >= today.year for year in years)
+
+
+# how to reach someone, asked on folded text; "erreicht" alone is not enough ("JUPITER
+# erreicht 1 ExaFLOP/s"), nor "reach" ("reaches the top 500"), nor "call" ("what is it called")
+_ASKS_CONTACT = re.compile(
+    r"\b(kontakt\w*|ansprech(partner|person)\w*|erreichbar\w*|erreiche (ich|man)|"
+    r"(erreichen|kontaktieren) (wir|kann|koennen)|zu erreichen|anschreiben|anrufen|telefon\w*|"
+    r"e-?mail\w*|emial|\w*mailadresse|\w*postfach|mailbox|webseite|website|homepage|"
+    r"internetseite|web ?adresse|url|"
+    r"an wen (wende|richte|schreibe)|wen (spreche|frage|kontaktiere|schreibe)|"
+    r"contact\w*|get in touch|reach out|(how|where) (do|can|could|should) (i|we|one) reach|"
+    r"phone( number)?|web ?page|web address|"
+    r"who(m)? (do|should|can|could) (i|we) (talk|speak|write|turn|ask))\b"
+)
+# a date, an amount or a duration is a fact about the partner, not a way to reach it; so is
+# a person ("Which professor heads the institute so we can contact them?": not published)
+_ASKS_ABOUT_THEM = re.compile(
+    r"^\W*(wann|when|seit wann|since when|wie (viel|viele|lange|alt)|how (much|many|long|old))\b"
+    r"|\b(welche[rs]? (professor|person)|which (professor|person)|name of the (contact|person)|"
+    r"wie heisst (der|die) \w*(person|partner\w*|leiter\w*|chef\w*)|"
+    r"who (heads|leads|runs|is the head)|head of|leiter\w*|leitet|direktor\w*|director)\b"
+)
+
+
+def asks_for_contact(question: str) -> bool:
+    """The question asks how to reach someone, not for a date, an amount, a duration or a person.
+
+    Contact cards answer such questions (``partners.contacts``); only these quote a website or
+    a mailbox line of a profile (``evidence.gather``).
+    """
+    folded = fold(question)
+    return bool(_ASKS_CONTACT.search(folded)) and not _ASKS_ABOUT_THEM.search(folded)

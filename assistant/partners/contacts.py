@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.answer_types import asks_for_contact
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
 from assistant.partners.vocabulary import KIND_LABELS
@@ -23,28 +24,9 @@ from assistant.text import fold
 from index.loaders import route_lines
 from index.schemas import PartnerProfile
 
-# asked on folded text; "erreicht" alone is not enough ("JUPITER erreicht 1 ExaFLOP/s"), nor
-# "reach" ("reaches the top 500"), nor "call" ("what is it called")
-_ASKS_CONTACT = re.compile(
-    r"\b(kontakt\w*|ansprech(partner|person)\w*|erreichbar\w*|erreiche (ich|man)|"
-    r"(erreichen|kontaktieren) (wir|kann|koennen)|zu erreichen|anschreiben|anrufen|telefon\w*|"
-    r"e-?mail\w*|mailadresse|postfach|webseite|website|homepage|internetseite|web ?adresse|url|"
-    r"an wen (wende|richte|schreibe)|wen (spreche|frage|kontaktiere|schreibe)|"
-    r"contact\w*|get in touch|reach out|(how|where) (do|can|could|should) (i|we|one) reach|"
-    r"phone( number)?|web ?page|web address|"
-    r"who(m)? (do|should|can|could) (i|we) (talk|speak|write|turn|ask))\b"
-)
-# a date, an amount or a duration is a fact about the partner, not a way to reach it; so is
-# a person ("Which professor heads the institute so we can contact them?": not published)
-_ASKS_FACT = re.compile(
-    r"^\W*(wann|when|seit wann|since when|wie (viel|viele|lange|alt)|how (much|many|long|old))\b"
-    r"|\b(welche[rs]? (professor|person)|which (professor|person)|name of the (contact|person)|"
-    r"wie heisst (der|die) \w*(person|partner\w*|leiter\w*|chef\w*)|"
-    r"who (heads|leads|runs|is the head)|head of|leiter\w*|leitet|direktor\w*|director)\b"
-)
 # a mailbox or a telephone number asked for: a card without one is no answer to it
-_ASKS_MAIL = re.compile(r"e-?mail|mailadresse|postfach|mailbox")
-_ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|\bcall\b")
+_ASKS_MAIL = re.compile(r"e-?mail|emial|mailadresse|postfach|mailbox")
+_ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|hotline|\bcall\b")
 _ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\burl\b|web ?page")
 HEADING = {
     "de": "Öffentliche Kontaktwege laut Wissensbasis:",
@@ -54,12 +36,6 @@ CONTACT = {"de": "Kontakt", "en": "Contact"}
 WEBSITE = {"de": "Website", "en": "Website"}
 PLACE = {"de": "Ort", "en": "Location"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
-
-
-def asks_for_contact(question: str) -> bool:
-    """The question asks how to reach someone, not for a date, an amount or a duration."""
-    folded = fold(question)
-    return bool(_ASKS_CONTACT.search(folded)) and not _ASKS_FACT.search(folded)
 
 
 class ContactCards:
