@@ -19,6 +19,7 @@ import re
 from assistant.answer.answer_types import asks_for_contact
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
+from assistant.partners.listing import CONTACT, FOUNDING
 from assistant.partners.vocabulary import KIND_LABELS
 from assistant.text import fold
 from index.loaders import route_lines
@@ -32,10 +33,8 @@ HEADING = {
     "de": "Öffentliche Kontaktwege laut Wissensbasis:",
     "en": "Public contact routes from the knowledge base:",
 }
-CONTACT = {"de": "Kontakt", "en": "Contact"}
 WEBSITE = {"de": "Website", "en": "Website"}
 PLACE = {"de": "Ort", "en": "Location"}
-FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 
 
 class ContactCards:
