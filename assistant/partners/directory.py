@@ -236,7 +236,7 @@ def aliases(profile: PartnerProfile) -> set[str]:
     first = name.split()[0]
     if "-" in first and len(first.split("-")[0]) >= 5:
         names.add(first.split("-")[0])
-    # a one-word parenthesis is the name's abbreviation ("(JSC)", "(KI-Center)"); one of more
+    # a one-word parenthesis is the name's abbreviation ("(JSC)", "(KI-Center)"); several
     # words qualifies it and may be another partner ("MASKOR ... (FH Aachen)")
     abbreviation = re.search(r"\((\S+)\)$", name)
     if abbreviation:
