@@ -19,8 +19,7 @@ import re
 from assistant.answer.answer_types import asks_for_contact
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
-from assistant.partners.listing import CONTACT, FOUNDING
-from assistant.partners.vocabulary import KIND_LABELS
+from assistant.partners.listing import CONTACT, kind_label
 from assistant.text import fold
 from index.loaders import route_lines
 from index.schemas import PartnerProfile
@@ -90,9 +89,7 @@ class ContactCards:
 
     def _line(self, profile: PartnerProfile, lang: Lang) -> str:
         """The line "Name (kind). Contact: routes", in the list answers' form (nothing quoted)."""
-        kind = KIND_LABELS.get(profile.kind, {}).get(lang, profile.kind)
-        if profile.founding_partner:
-            kind = f"{kind}, {FOUNDING[lang]}"
+        kind = kind_label(profile, lang)
         return f"{profile.name} ({kind}). {CONTACT[lang]}: {self._routes(profile, lang)}"
 
     def _routes(self, profile: PartnerProfile, lang: Lang) -> str:

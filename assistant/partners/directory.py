@@ -112,28 +112,14 @@ class Directory:
 
     def named_in(self, text: str) -> list[str]:
         """The partners ``text`` names (ids), by any of their ``aliases``."""
-        folded = fold(text)
-        return [
-            p.id
-            for p in self.profiles.values()
-            if any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", folded) for a in aliases(p))
-        ]
+        return list(self._named_spans(text))
 
     def named_most_specific(self, text: str) -> list[str]:
         """The partners ``text`` names, without one named only inside another's name.
 
         "the RWTH AI Center's website" names the RWTH AI Center, not also RWTH Aachen.
         """
-        folded = fold(text)
-        spans = {
-            p.id: [
-                m.span()
-                for a in aliases(p)
-                for m in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", folded)
-            ]
-            for p in self.profiles.values()
-        }
-        spans = {i: s for i, s in spans.items() if s}
+        spans = self._named_spans(text)
 
         def inside(span: tuple[int, int], other: str) -> bool:
             return any(
@@ -146,6 +132,19 @@ class Directory:
             for i, own in spans.items()
             if not all(any(inside(s, o) for o in spans if o != i) for s in own)
         ]
+
+    def _named_spans(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Where in the folded ``text`` each named partner's aliases stand (named ones only)."""
+        folded = fold(text)
+        spans = {
+            p.id: [
+                m.span()
+                for a in aliases(p)
+                for m in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", folded)
+            ]
+            for p in self.profiles.values()
+        }
+        return {i: s for i, s in spans.items() if s}
 
     def covers(self, profile: PartnerProfile, topic: str) -> bool:
         """The profile lists ``topic`` or its description names it."""

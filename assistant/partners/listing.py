@@ -29,6 +29,7 @@ from assistant.partners.vocabulary import (
 )
 from assistant.text import fold, words
 from index.loaders import contact_route
+from index.schemas import PartnerProfile
 
 _ORGS = (
     r"(partner|organisation|organization|einrichtung|institution|institut|hochschul|universit|"
@@ -668,7 +669,7 @@ class PartnerLister:
         for n, match in enumerate(matches, start=1):
             lines.append(f"{n}. {self._line(match, lang)} [{n}]")
             snippet = "; ".join(dict.fromkeys(r.text for r in match.reasons))
-            snippet = snippet or self._kind(match, lang)
+            snippet = snippet or kind_label(match.profile, lang)
             citations.append(
                 Citation(
                     n=n,
@@ -710,19 +711,21 @@ class PartnerLister:
                     return word
         return place
 
-    def _kind(self, match: Match, lang: Lang) -> str:
-        kind = KIND_LABELS.get(match.profile.kind, {}).get(lang, match.profile.kind)
-        return f"{kind}, {FOUNDING[lang]}" if match.profile.founding_partner else kind
-
     def _line(self, match: Match, lang: Lang) -> str:
         profile = match.profile
         why = " – ".join(dict.fromkeys(r.text for r in match.reasons))  # one sentence, once
-        head = f"{profile.name} ({self._kind(match, lang)})"
+        head = f"{profile.name} ({kind_label(profile, lang)})"
         contact = contact_route(profile, lang)
         parts = [head + (f": {why}" if why else "")]
         if contact:
             parts.append(f"{CONTACT[lang]}: {contact}")
         return ". ".join(p.rstrip(".") for p in parts)
+
+
+def kind_label(profile: PartnerProfile, lang: Lang) -> str:
+    """The profile's kind in ``lang``, with "founding partner" when it is one."""
+    kind = KIND_LABELS.get(profile.kind, {}).get(lang, profile.kind)
+    return f"{kind}, {FOUNDING[lang]}" if profile.founding_partner else kind
 
 
 def _nobody(text: str, lang: Lang) -> Answer:
