@@ -179,6 +179,10 @@ def _read_text(path: Path, rel: str, limits: Limits, what: str = "text") -> str:
     return decode_text(read_bytes(path, rel, limits), rel, what)
 
 
+# how a profile's text states its website (the answer stage tells such lines apart by it)
+WEBSITE_LINE = "Website: "
+
+
 def route_lines(profile: PartnerProfile, lang: str) -> list[str]:
     """The profile's public contact routes as "label: mailbox or page" lines."""
     return [f"{getattr(r.label, lang)}: {r.email or r.url}" for r in profile.contact_routes]
@@ -234,7 +238,7 @@ def partner_documents(
             f"{where}: {profile.location}.",
         ]
         if profile.website:
-            lines.append(f"Website: {profile.website}")
+            lines.append(f"{WEBSITE_LINE}{profile.website}")
         lines += route_lines(profile, lang)
         docs.append(document(lang, lang, "\n".join(lines), topics))
     if profile.unknown:

@@ -26,6 +26,7 @@ from assistant.answer.answer_types import (
 from assistant.models import Lang
 from assistant.retrieve.hit import Hit
 from assistant.text import answer_sentences, is_gap_statement, terms
+from index.loaders import WEBSITE_LINE
 
 QUOTED_HITS = 3  # sentences come from the best three chunks (plus statements of gaps)
 
@@ -180,4 +181,4 @@ def _is_route_line(hit: Hit, sentence: str) -> bool:
     if not hit.is_partner:
         return False
     routes = {route.strip() for text in hit.contact.values() for route in text.split("; ")}
-    return sentence.startswith("Website: ") or sentence.strip() in routes
+    return sentence.startswith(WEBSITE_LINE) or sentence.strip() in routes
