@@ -13,9 +13,13 @@ from functools import lru_cache
 import Stemmer
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])")
-# a part ending like this continues in the next one: abbreviations, and day ordinals ("20. Mai")
+# a part ending like this continues in the next one: abbreviations, and day ordinals ("20. Mai").
+# Titles matter most: a small model wrote "Prof. Dr. habil. <name> [1]", the split after
+# "habil." cut the name off, and attribution kept "Prof. Dr. habil [1]". The index view stores
+# the sentences it split, so a change here bumps ``retrieve.view.FORMAT``.
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|Nr|St|Abs|ggf|inkl|vgl|etc|Mio|Mrd|e\.V)\.|\b\d{1,2}\."
+    r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|habil|Dipl|Ing|Univ|Mr|Mrs|Ms|Jr|vs|Nr|St|Abs|ggf|inkl"
+    r"|vgl|etc|Mio|Mrd|e\.V|e\.g|i\.e)\.|\b\d{1,2}\."
     r"|\bu\. a\.|\bz\. B\.|\bo\. ä\.|\bu\. ä\.|\bi\. d\. R\.)$"
 )
 _LIST_ITEM = re.compile(r"\n+[ \t]*(?:[-*+]|\d+\.)[ \t]+")

@@ -35,7 +35,8 @@ from assistant.retrieve.columns import (
 from assistant.retrieve.keyword import Bm25State
 from assistant.text import answer_sentences, faq_questions
 
-FORMAT = 4
+# the layout of the files, and the sentence splitting they hold (``text.split_sentences``)
+FORMAT = 5
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,33 @@
+"""Sentence splitting: one implementation for indexing, answering and attribution."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text import split_sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das KI-Center leitet Prof. Dr. habil. Erika Muster [1].",
+        "Geleitet von Dipl.-Ing. Max Muster, seit 2020.",
+        "Campuses in Aachen (e.g. Eupener Straße and Goethestraße) and Jülich.",
+        "Mr. Smith and Ms. Jones met on 20. Mai in Aachen.",
+        "Es gibt u. a. Robotik, z. B. Greifer.",
+    ],
+)
+def test_titles_and_abbreviations_do_not_end_a_sentence(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+def test_sentences_still_end_at_a_full_stop_before_a_capital() -> None:
+    assert split_sentences("Die Allianz wurde 2025 gegründet. Sie hat sechs Partner.") == [
+        "Die Allianz wurde 2025 gegründet.",
+        "Sie hat sechs Partner.",
+    ]
+
+
+def test_a_list_stays_with_its_lead_in_and_paragraphs_split() -> None:
+    text = "Themen:\n- Robotik\n- HPC\n\nKontakt per E-Mail."
+    assert split_sentences(text) == ["Themen: • Robotik • HPC", "Kontakt per E-Mail."]
