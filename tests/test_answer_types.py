@@ -20,6 +20,9 @@ TODAY = dt.date(2026, 11, 27)
         ("Wie viel Geld bekommt mein Unternehmen?", "amount"),
         ("How much funding can we get?", "amount"),
         ("How many members are there?", "number"),
+        # written as one word, as often in chat
+        ("wieviele nodes hat jupiter so ca?", "number"),
+        ("Wieviel Fördergeld gibt es?", "amount"),
         ("What is the house number?", "number"),
         ("Wie lautet die Telefonnummer?", "phone"),
         ("Who is the managing director?", "role"),

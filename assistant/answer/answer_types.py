@@ -65,12 +65,12 @@ _ASKS_NEXT = re.compile(
 _ASKS_PHONE = re.compile(r"\b(telefonnummer|telefon|phone( number)?|telephone)\b", re.I)
 _PHONE = re.compile(r"\+?\(?\d[\d ()/-]{5,}\d")
 _ASKS_NUMBER = re.compile(
-    r"\b(wie viele|wie viel|wie hoch|how many|how much|what is the number|welche nummer|"
+    r"\b(wie ?viele|wie ?viel|wie hoch|how many|how much|what is the number|welche nummer|"
     r"hausnummer|house number|phone number|telefonnummer)\b",
     re.IGNORECASE,
 )
 _ASKS_AMOUNT = re.compile(
-    r"\b(wie viel geld|wie viel förder\w*|wie hoch ist die förder\w*|was kostet|"
+    r"\b(wie ?viel geld|wie ?viel förder\w*|wie hoch ist die förder\w*|was kostet|"
     r"how much (money|funding|does \w+( \w+)? cost)|welcher? (förder)?betrag|which amount)\b",
     re.IGNORECASE,
 )
@@ -78,7 +78,7 @@ _MONEY = re.compile(r"€|\$|\b(eur|euro|mio|million(en)?|mrd|milliarden?|billio
 
 _ASKS_HOURS = re.compile(
     r"(öffnungszeit|oeffnungszeit|opening hours|opening times|geöffnet|geoeffnet|\bopen on\b|"
-    r"what time|um wie viel uhr|uhrzeit)",
+    r"what time|um wie ?viel uhr|uhrzeit)",
     re.IGNORECASE,
 )
 _HOURS = re.compile(
