@@ -259,7 +259,7 @@ class Assistant:
             for text in self.llm.stream(query, sources, lang, stats):
                 if NOT_IN_KB not in text:
                     yield Answer(answer=text, mode="llm", lang=lang)
-            final = self.llm.finish(text, sources, lang, stats)
+            final = self.llm.finish(query, text, sources, lang, stats)
         except LlmFailure as failure:
             stats.fallback = failure.reason
             fallback = _confident(self.extractive.compose(query, lang, evidence), decision)

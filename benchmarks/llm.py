@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.answer.gate import MODEL_PATH, GateModel
 from assistant.evaluation import EvalQuestion, load_eval_corpus, read_jsonl, scratch_assistant
+from assistant.models import Lang
 from assistant.scoring import fact_cited
 from assistant.settings import load_settings
 
@@ -34,11 +35,16 @@ def record(questions_path: Path) -> list[dict[str, Any]]:
     fitted = GateModel.load()
     open_gate = GateModel(fitted.answerable, 0.0, fitted.out_of_domain)
     assistant, _ = scratch_assistant(settings, gate_model=open_gate, mode="llm")
-    assistant.index_documents(load_eval_corpus(settings, None))
+    corpus = load_eval_corpus(settings, None)
+    assistant.index_documents(corpus)
+    # the quoted answer to the same question, to compare the two modes line by line
+    extractive, _ = scratch_assistant(settings, gate_model=open_gate)
+    extractive.index_documents(corpus)
     rows = []
     for q in read_jsonl(questions_path, EvalQuestion):
-        lang = q.lang or "de"
+        lang: Lang = "en" if q.lang == "en" else "de"
         *_, answer = assistant.answer_stream(q.question, lang)
+        *_, quoted = extractive.answer_stream(q.question, lang)
         generation = answer.generation
         rows.append(
             {
@@ -51,6 +57,11 @@ def record(questions_path: Path) -> list[dict[str, Any]]:
                 and not answer.abstained
                 and fact_cited(answer, q.answers),
                 "generation": generation.model_dump() if generation else None,
+                "lang": lang,
+                "answer": answer.answer,
+                "extractive_fact_cited": bool(q.answers)
+                and not quoted.abstained
+                and fact_cited(quoted, q.answers),
             }
         )
     return rows

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assistant.answer.attribution import Attributor
+from assistant.answer.attribution import Attributor, repeats_question
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.prompts import Source
 from assistant.embeddings import CachedEmbeddings
@@ -82,3 +82,33 @@ def test_a_terse_right_answer_is_kept(attributor, sources) -> None:
 def test_sentences_without_content_are_dropped(attributor, sources) -> None:
     checked = attributor.attribute("Gern! Gegründet am 20. Mai 2025 [1].", sources)
     assert checked.claims == 1 and checked.text.startswith("Gegründet")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("digitalCHURCH Straße Aachen", "digitalCHURCH Straße Aachen [1]."),
+        (
+            "wo ist das gruenderzentrum von der fh aachen?",
+            "Die FH Aachen hat das Gründerzentrum in Aachen [1].",
+        ),
+        (
+            "Will the AI Village continue after 2026?",
+            "Yes, the AI Village will continue after 2026 [1].",
+        ),
+    ],
+)
+def test_an_echo_of_the_question_says_nothing(question: str, answer: str) -> None:
+    assert repeats_question(question, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Wann wurde die Allianz gegründet?", "Die Allianz wurde am 20. Mai 2025 gegründet [1]."),
+        ("Wer ist die Oberbürgermeisterin?", "Sibylle Keupen [1]."),
+        ("Ist die Beratung kostenlos?", "Ja, die Beratung ist kostenlos und offen für KMU [1]."),
+    ],
+)
+def test_an_answer_with_its_own_words_is_not_an_echo(question: str, answer: str) -> None:
+    assert not repeats_question(question, answer)

@@ -19,6 +19,9 @@ sentences the model was shown, whatever it marked.
   same but threw away right answers such as "Sibylle Keupen [2]." for "Wie heißt die
   Oberbürgermeisterin?": 22 of 198 answerable dev questions with Qwen2.5-1.5B.)
 * Sentences without content ("Gern geschehen.") are dropped silently.
+
+Support is not enough: a sentence that only restates the question is "supported" by any source
+sentence on its topic. ``repeats_question`` finds answers that say nothing of their own.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.prompts import Source
 from assistant.language import detect_language
 from assistant.models import Citation
-from assistant.text import split_sentences, words
+from assistant.text import split_sentences, terms, words
 
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -42,6 +45,8 @@ MIN_COVERAGE = 0.5
 # corpus's German/English sentence pairs): at 0.87, 95.7% of restatements are found and 2.6% of
 # other sentences of the same text pass (0.86: 99.1% / 6.0%; 0.88: 93.2% / 0.7%)
 MIN_SIMILARITY = 0.87
+# not an answer's own content: a restated yes/no question is still only the question
+_YES_NO = frozenset({"yes", "no", "ja", "nein", "jep", "yeah"})
 
 
 @dataclass
@@ -145,6 +150,22 @@ def _cite(claim: str, number: int) -> str:
     claim = claim.rstrip()
     end = claim[-1] if claim[-1:] in ".!?" else ""
     return f"{claim[: len(claim) - len(end)].rstrip()} [{number}]{end}"
+
+
+def repeats_question(question: str, answer: str) -> bool:
+    """True when the answer has no word of its own: it restates the question, nothing more.
+
+    Qwen2.5-Coder-1.5B, shown the right sources, answered "digitalCHURCH Straße Aachen" with
+    "digitalCHURCH Straße Aachen [1].", "where do I find the RWTH AI centre online?" with "The
+    RWTH artificial intelligence centre is online at [1]." and "Will the AI Village continue
+    after 2026?" with "The AI Village in Hürth will continue after 2026 [1].": each is
+    "supported" by a source sentence on the topic, none answers. On gold ``dev`` with the gate
+    open (``benchmarks/llm.py``) this flagged 9 kept answers, all of them such echoes (6
+    answerable, 3 near-misses), and none that answered.
+    """
+    text = _MARKER.sub("", answer)
+    language = detect_language(text)
+    return not set(terms(text, language)) - set(terms(question, language)) - _YES_NO
 
 
 def without_instructions(sentence: str) -> str:

@@ -5,7 +5,8 @@ streams to the user; when the stream ends, every sentence is attributed to the s
 that supports it (``attribution``). Anything that makes the answer unusable raises
 ``LlmFailure`` with a short reason, and the pipeline answers extractively with a notice: the
 endpoint down, slow, rate-limited or sending garbage, an empty answer, or one whose central
-claim no source supports. A badly formatted but correct answer is kept and cited.
+claim no source supports, or one that only repeats the question. A badly formatted but correct
+answer is kept and cited.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer.attribution import Attributor
+from assistant.answer.attribution import Attributor, repeats_question
 from assistant.answer.prompts import NOT_IN_KB, Source, answer_messages, condense_messages
 from assistant.models import Answer, Generation, Lang
 from assistant.text import is_gap_statement, split_sentences
@@ -97,7 +98,7 @@ class LlmAnswerer:
             stats.total_ms = (time.monotonic() - started) * 1000
 
     def finish(
-        self, text: str, sources: list[Source], lang: Lang, stats: Generation
+        self, question: str, text: str, sources: list[Source], lang: Lang, stats: Generation
     ) -> Answer | None:
         """The attributed final answer; None when the model said the sources do not cover it."""
         stripped = text.strip()
@@ -112,6 +113,8 @@ class LlmAnswerer:
             raise LlmFailure("no sentence supported by the sources")
         if not checked.central:
             raise LlmFailure("its main claim is not in the sources")
+        if repeats_question(question, checked.text):
+            raise LlmFailure("it only repeats the question")
         return Answer(answer=checked.text, citations=checked.citations, mode="llm", lang=lang)
 
     def condense(self, question: str, history: list[str]) -> str:
