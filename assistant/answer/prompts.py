@@ -17,7 +17,7 @@ before the first answer token (~100 tokens/s of prompt processing). So:
 The rule to copy names, dates and numbers as the source writes them was added after the model
 wrote "5 September 2025" for "5. September 2025" and "€3.2 billion" for "3,2 Mrd. Euro": gold
 dev key fact (gate open, then 0.5, echoes of the question abstained) 68.9% -> 70.4%,
-unanswerable abstained 90% -> 91% (``benchmarks/llm.py``, the same run's rows before and after).
+unanswerable abstained 90% -> 91% (two ``benchmarks/llm.py`` runs on dev, without and with it).
 
 Tried and not kept: repeating the answer language after the question ("Answer in German.",
 the examples too), because Qwen2.5-1.5B answered "Was bietet der KI-Campus in Hürth?" in
