@@ -19,10 +19,14 @@ wrote "5 September 2025" for "5. September 2025" and "€3.2 billion" for "3,2 M
 dev key fact (gate open, then 0.5, echoes of the question abstained) 68.9% -> 70.4%,
 unanswerable abstained 90% -> 91% (two ``benchmarks/llm.py`` runs on dev, without and with it).
 
-Tried and not kept: repeating the answer language after the question ("Answer in German.",
-the examples too), because Qwen2.5-1.5B answered "Was bietet der KI-Campus in Hürth?" in
-English. On gold-dev (`assistant eval --mode llm`) the key fact fell from 67.5% to 63.6% and
-wrongly abstained rose from 18.9% to 24.3%; the model said "not in the sources" more often.
+Tried and not kept: a third worked example answering a money question. The model had said "not
+in the sources" to four dev questions on amounts or costs whose sources held them, perhaps led
+by the membership-fee example; with the money example it answered one of the four, and on gold
+dev key fact went 70.4% -> 72.8% while unanswerable abstained fell 91% -> 85%. Nor repeating
+the answer language after the question ("Answer in German.", the examples too), because
+Qwen2.5-1.5B answered "Was bietet der KI-Campus in Hürth?" in English. On gold-dev (`assistant
+eval --mode llm`) the key fact fell from 67.5% to 63.6% and wrongly abstained rose from 18.9%
+to 24.3%; the model said "not in the sources" more often.
 
 Source text is untrusted data (anyone can upload a document): it is fenced in ``<source>``
 tags whose closing tag cannot be forged from inside, and the rules say that instructions in
