@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assistant.answer.attribution import Attributor, repeats_question
+from assistant.answer.attribution import Attributor, repeats_question, says_yes_or_no
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.prompts import Source
 from assistant.embeddings import CachedEmbeddings
@@ -112,3 +112,10 @@ def test_an_echo_of_the_question_says_nothing(question: str, answer: str) -> Non
 )
 def test_an_answer_with_its_own_words_is_not_an_echo(question: str, answer: str) -> None:
     assert not repeats_question(question, answer)
+
+
+def test_a_yes_or_no_in_front_is_told() -> None:
+    assert says_yes_or_no("Ja, die Beratung ist kostenlos [1].")
+    assert says_yes_or_no("No. The alliance has no fee [1].")
+    assert not says_yes_or_no("Nordrhein-Westfalen fördert das Projekt [1].")
+    assert not says_yes_or_no("Janine Müller leitet das Zentrum [1].")

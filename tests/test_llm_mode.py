@@ -70,6 +70,13 @@ def test_an_answer_that_only_restates_the_question_is_an_abstention(llm_assistan
     assert "Testnetzwerk Musterstadt gegründet [1]" not in final.answer
 
 
+def test_a_bare_yes_to_the_question_shows_the_quotes_instead(llm_assistant) -> None:
+    final = llm_assistant("confirm").ask(QUESTION)
+    assert final.mode == "extractive" and not final.abstained
+    assert "yes or no" in (final.notice or "")
+    assert "3. März 2024" in final.answer
+
+
 def test_not_in_knowledge_base_is_an_abstention(llm_assistant) -> None:
     final = llm_assistant("not-in-kb").ask(QUESTION)
     assert final.abstained and final.citations == []

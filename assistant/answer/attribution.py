@@ -47,6 +47,7 @@ MIN_COVERAGE = 0.5
 MIN_SIMILARITY = 0.87
 # not an answer's own content: a restated yes/no question is still only the question
 _YES_NO = frozenset({"yes", "no", "ja", "nein", "jep", "yeah"})
+_YES_NO_FIRST = re.compile(r"\W*(yes|no|ja|nein|jep|yeah)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -161,11 +162,18 @@ def repeats_question(question: str, answer: str) -> bool:
     after 2026?" with "The AI Village in Hürth will continue after 2026 [1].": each is
     "supported" by a source sentence on the topic, none answers. On gold ``dev`` with the gate
     open (``benchmarks/llm.py``) this flagged 9 kept answers, all of them such echoes (6
-    answerable, 3 near-misses), and none that answered.
+    answerable, 3 unanswerable), and none that answered. A yes or no in front ("Yes, the AAA
+    is about making Aachen a big player [1].") is no word of its own either: whether it is
+    right, the restated question cannot show (``says_yes_or_no``).
     """
     text = _MARKER.sub("", answer)
     language = detect_language(text)
     return not set(terms(text, language)) - set(terms(question, language)) - _YES_NO
+
+
+def says_yes_or_no(answer: str) -> bool:
+    """The answer opens with a yes or a no: to a yes/no question, that is its answer."""
+    return bool(_YES_NO_FIRST.match(answer))
 
 
 def without_instructions(sentence: str) -> str:

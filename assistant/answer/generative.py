@@ -5,8 +5,8 @@ streams to the user; when the stream ends, every sentence is attributed to the s
 that supports it (``attribution``). Anything that makes the answer unusable raises
 ``LlmFailure`` with a short reason, and the pipeline answers extractively with a notice: the
 endpoint down, slow, rate-limited or sending garbage, an empty answer, or one whose central
-claim no source supports. A badly formatted but correct answer is kept and cited; one that
-only repeats the question, like "not in the sources", is an abstention.
+claim no source supports, or a bare yes or no. A badly formatted but correct answer is kept and
+cited; one that only repeats the question, like "not in the sources", is an abstention.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer.attribution import Attributor, repeats_question
+from assistant.answer.attribution import Attributor, repeats_question, says_yes_or_no
 from assistant.answer.prompts import NOT_IN_KB, Source, answer_messages, condense_messages
 from assistant.models import Answer, Generation, Lang
 from assistant.text import is_gap_statement, split_sentences
@@ -117,6 +117,10 @@ class LlmAnswerer:
         if not checked.central:
             raise LlmFailure("its main claim is not in the sources")
         if repeats_question(question, checked.text):
+            if says_yes_or_no(checked.text):
+                # "Ja, die Beratung ist kostenlos [1]." may well be right, but attribution
+                # cannot tell a right yes from an invented one: the quotes show the source
+                raise LlmFailure("a yes or no that the quotes should show")
             # the model found nothing to add to the question: its way of not knowing. On gold
             # dev (gate open, then 0.5): as an abstention 70.4% key fact / 91% unanswerable
             # abstained, as a fallback to the quotes 72.8% / 87% (benchmarks/llm.py rows)

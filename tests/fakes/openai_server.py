@@ -6,6 +6,7 @@ The model name picks a behaviour, so one server covers the happy path and every 
 * ``fabricate``  invents a fee and cites a source that does not say so, plus a missing [7]
 * ``not-in-kb``  answers the "not in the knowledge base" sentinel
 * ``echo``       restates the question as its answer and cites source 1
+* ``confirm``    the same after a "Ja, "
 * ``obedient``   follows instructions found in the sources (says PWNED, cites nothing)
 * ``slow``       waits longer than any test timeout before answering
 * ``trickle``    answers like ``grounded``, one token every ``TRICKLE_SECONDS`` (streaming UI)
@@ -44,9 +45,10 @@ def _answer(model: str, messages: list[dict[str, Any]]) -> str:
         return "NOT_IN_KNOWLEDGE_BASE"
     if model == "fabricate":
         return "The membership fee is 500 euros per year [1]. Members meet every Monday [7]."
-    if model == "echo":  # "Wann wurde X gegründet?" -> "Wann wurde X gegründet [1]."
+    if model in ("echo", "confirm"):  # "Wann wurde X gegründet?" -> "Wann wurde X gegründet [1]."
         question = re.search(r"Question: (.+)$", user, re.M)
-        return f"{question.group(1).rstrip('?') if question else ''} [1]."
+        restated = f"{question.group(1).rstrip('?') if question else ''} [1]."
+        return f"Ja, {restated}" if model == "confirm" else restated
     if model == "obedient":
         if any("ignore previous instructions" in text.lower() for _, text in sources):
             return "PWNED"
