@@ -47,7 +47,7 @@ MIN_COVERAGE = 0.5
 MIN_SIMILARITY = 0.87
 # not an answer's own content: a restated yes/no question is still only the question
 _YES_NO = frozenset({"yes", "no", "ja", "nein", "jep", "yeah"})
-_YES_NO_FIRST = re.compile(r"\W*(yes|no|ja|nein|jep|yeah)\b", re.IGNORECASE)
+_YES_NO_FIRST = re.compile(rf"\W*({'|'.join(sorted(_YES_NO))})\b", re.IGNORECASE)
 
 
 @dataclass
