@@ -22,7 +22,7 @@ import numpy as np
 
 from assistant.answer.gate import MODEL_PATH, GateModel
 from assistant.evaluation import EvalQuestion, load_eval_corpus, read_jsonl, scratch_assistant
-from assistant.models import Lang
+from assistant.models import Answer, Lang
 from assistant.scoring import fact_cited
 from assistant.settings import load_settings
 
@@ -53,18 +53,19 @@ def record(questions_path: Path) -> list[dict[str, Any]]:
                 "probability": answer.confidence if answer.confidence is not None else 0.0,
                 "abstained": answer.abstained,
                 "mode": answer.mode,
-                "fact_cited": bool(q.answers)
-                and not answer.abstained
-                and fact_cited(answer, q.answers),
+                "fact_cited": answered_with_fact(answer, q),
                 "generation": generation.model_dump() if generation else None,
                 "lang": lang,
                 "answer": answer.answer,
-                "extractive_fact_cited": bool(q.answers)
-                and not quoted.abstained
-                and fact_cited(quoted, q.answers),
+                "extractive_fact_cited": answered_with_fact(quoted, q),
             }
         )
     return rows
+
+
+def answered_with_fact(answer: Answer, question: EvalQuestion) -> bool:
+    """An answer, not an abstention, whose cited text holds one of the question's key facts."""
+    return bool(question.answers) and not answer.abstained and fact_cited(answer, question.answers)
 
 
 def choose(rows: list[dict[str, Any]]) -> dict[str, Any]:
