@@ -90,6 +90,17 @@ def test_what_the_rules_read_comes_before_the_intent(lister: PartnerLister) -> N
     assert unseen is not None and unseen.words == ("quantencomputing",) and not unseen.topics
 
 
+def test_a_need_with_words_the_corpus_never_saw_still_gets_its_topic(lister: PartnerLister) -> None:
+    """ "warns the nurses early when someone on the ward deteriorates ... who could help?"
+
+    The rules read a search, the vocabulary names no topic and a word is new to the corpus:
+    that made it "no partner works on 'deteriorates'", though the intent reads the need.
+    """
+    never = PartnerLister(lister.directory, lambda word: word != "deteriorate", lister.intent)
+    request = never.request("Who works on software that warns when our parts deteriorate?")
+    assert request is not None and request.topics == ["robotics"] and request.words == ()
+
+
 def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
     lister: PartnerLister,
 ) -> None:

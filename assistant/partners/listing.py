@@ -503,6 +503,10 @@ class PartnerLister:
         ):
             return None
         topics = self.topics_asked(question)
+        kinds, founding = find_kinds(question), asks_for_founding(question)
+        places = self.places_asked(question)
+        if not (topics or kinds or founding or places):
+            topics = self.need_topics(question, intent)
         # a topic the vocabulary does not know: if the corpus has never seen a word of it,
         # no partner works on it ("Quantencomputing", also "Welche Forschungszentren arbeiten
         # an Quantencomputing?"); otherwise it is for the ordinary answer
@@ -511,26 +515,30 @@ class PartnerLister:
             own = dict.fromkeys(words(question, min_length=4))
             unseen = tuple(w for w in own if w not in _GENERIC and not self.known(w))
         separate = bool(_SEPARATE_NEEDS.search(fold(question)))
-        kinds, founding = find_kinds(question), asks_for_founding(question)
         if not topics and kinds and not self.directory.of_kinds(kinds):
             # "Give me the list of member companies": no profile of that kind, and what the
             # sources say about them (not published) is for the ordinary answer
             return None
-        places = self.places_asked(question)
         if topics or kinds or founding or unseen or places:
             return Request(topics, kinds, founding, unseen, separate, places)
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
-        if intent is not None and self.wants_technology(question):
-            # a need told in everyday words ("our presses keep failing, the sensor data nobody
-            # reads: who can help?"); only a need for technology: read everywhere, "Who can
-            # teach our staff Spanish?" became education, "Wer kann die Heizung reparieren?"
-            # energy (benchmarks/partner_probes3.jsonl: precision of its lists 0.770 -> 0.557)
-            known = self.directory.vocabulary.topics  # staff may have removed a topic since
-            topics = [t for t in intent.topics(question) if t in known]
-            if topics:
-                return Request(topics, [], False, any_of=separate)
         return None
+
+    def need_topics(self, question: str, intent: PartnerIntent | None) -> list[str]:
+        """The topics of a need told in everyday words, read by the learned intent.
+
+        "our presses keep failing, the sensor data nobody reads: who can help?"; only a need
+        for technology: read everywhere, "Who can teach our staff Spanish?" became education,
+        "Wer kann die Heizung reparieren?" energy (benchmarks/partner_probes3.jsonl: precision
+        of its lists 0.770 -> 0.557). Read before the question's unknown words are taken as
+        a topic nobody covers: "warns the nurses early when someone on the ward deteriorates"
+        holds words the corpus never saw and got "no partner", though its need is medical AI.
+        """
+        if intent is None or not self.wants_technology(question):
+            return []
+        known = self.directory.vocabulary.topics  # staff may have removed a topic since
+        return [t for t in intent.topics(question) if t in known]
 
     def wants_technology(self, question: str) -> bool:
         """Whether the question is technical, or its need one for technology (``intent``)."""
