@@ -48,7 +48,7 @@ EVAL = ROOT / "corpus" / "eval"
 BENCH = ROOT / "benchmarks"
 ASKS_POSITIVE = (
     EVAL / "partners-dev.jsonl",
-    *(BENCH / f"partner_probes{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10")),
+    *(BENCH / f"partner_probes{n}.jsonl" for n in ("", *map(str, range(2, 11)))),
 )
 ASKS_NEGATIVE = (
     EVAL / "gold-dev.jsonl",

@@ -101,6 +101,15 @@ def test_a_need_with_words_the_corpus_never_saw_still_gets_its_topic(lister: Par
     assert request is not None and request.topics == ["robotics"] and request.words == ()
 
 
+def test_where_to_go_for_a_need_for_technology_is_a_search(lister: PartnerLister) -> None:
+    """ "Where can we get enough compute ...?", but not "Where can I buy a gaming laptop?"."""
+    where = lister.request("Where can we get a box that sorts our parts by itself?")
+    assert where is not None and where.topics == ["robotics"]
+    assert lister.request("Wo bekommen wir eine Kiste, die parts selbst sortiert? itself")
+    assert lister.request("Where can we buy parts for the cellar?") is None  # no technology
+    assert lister.request("Where should we start with parts by itself?") is None  # a first step
+
+
 def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
     lister: PartnerLister,
 ) -> None:

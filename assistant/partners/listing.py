@@ -129,6 +129,14 @@ _SEARCHES_TOPIC = re.compile(
     r"spezialisiert auf|kompetenz (in|fuer|im)|experte\w* (fuer|im|zu)|partner\w* (fuer|zu|zum|"
     r"zur|im bereich)|hilft bei|helfen bei|macht\w* (was|etwas) mit|macht)\b"
 )
+# where to go for something: "Where can we get enough compute ...?", "Wo gibt es einen Ort, an
+# dem ...?", "Where around Aachen can I do a degree ...?"; a search only for a need the learned
+# intent reads as one for technology ("Where can I buy a cheap gaming laptop?" is not, nor
+# "Wo finde ich die Pressemitteilung?"), and "where should I start" asks for a first step
+_ASKS_WHERE = re.compile(
+    r"^\W*(where|wo)\b(\W+\w+){0,3}?\W+(can|could|do|kann|kannst|koennen|koennte|koennten|"
+    r"bekomme|bekommen|kriege|kriegen|finde|finden|gibt es|gibts)\b"
+)
 # "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
 _SEPARATE_NEEDS = re.compile(
     r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with|arbeitet|forscht|macht|"
@@ -485,15 +493,20 @@ class PartnerLister:
             return None
         if self.directory.named_in(question):
             return None
-        by_rules = (
-            asks_for_partners(question)
-            or self.is_topic_query(question)
-            or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
-        )
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
         intent = None if _ASKS_FACT.search(fold(question)) else self.intent
+        by_rules = bool(
+            asks_for_partners(question)
+            or self.is_topic_query(question)
+            or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
+            or (
+                _ASKS_WHERE.search(fold(question))
+                and intent is not None
+                and intent.needs_technology(question)
+            )
+        )
         if not by_rules and not (
             # read as a search only by the learned intent: only a search for technology
             # ("Who can teach our staff Spanish?" is no search for education partners)
