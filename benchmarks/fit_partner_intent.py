@@ -60,8 +60,13 @@ NEED_EXAMPLES = BENCH / "partner_intent" / "need_examples.jsonl"
 C_GRID = (1.0, 3.0, 10.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.5, 0.96, 0.05))
 # at most this share of left-out non-partner questions may be read as partner searches: such a
-# question gets a list instead of its answer only when a topic is found as well
-MAX_FALSE_FIRE = 0.02
+# question gets a list instead of its answer only when the need is one for technology and a
+# topic is found as well. Measured end to end on the dev questions that are no searches
+# (gold-dev, gold_probes 1-3, out-of-domain-dev, each asked through the pipeline): at 0.07
+# (threshold 0.75, held-out false fires 6.7%) none of them got a list that it did not get at
+# 0.02 (threshold 0.85), while held-out recall went 0.679 -> 0.793; needs told as stories
+# ("Who gives advice to companies like ours?", 0.82) now pass.
+MAX_FALSE_FIRE = 0.07
 # at most this share of needs no topic covers may pass as needs for technology
 MAX_FALSE_PASS = 0.05
 
