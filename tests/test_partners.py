@@ -221,6 +221,7 @@ def test_kinds_count_only_when_asked_for() -> None:
         ("Gibt es in der AI Alliance einen Partner, der zu KI in der Medizin arbeitet?", True),
         ("What infrastructure facilities does the network include?", True),
         ("Technologietransfer – wer ist da in der Allianz aktiv", True),
+        ("Smart City – wer ist da unterwegs?", True),
         ("Who uses AI for the energy transition?", True),
         # "where" asks for places, slides, tickets, registrations more often than for partners
         ("Where can I eat near Aachen City Hall?", False),

@@ -70,7 +70,8 @@ _ASKS_FOR_PARTNERS = re.compile(
     # who does it, whom to ask
     r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
-    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt|aktiv|taetig)"
+    r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt|aktiv|taetig|"
+    r"unterwegs)"  # "Smart City – wer ist da unterwegs?", "Wer ist beim Thema X unterwegs?"
     r"|\bwohin\b.{0,30}\b(wende|wenden|gehe|gehen)\b"
     r"|\bleute\b.{0,60}\b(beschaeftig|arbeite|forsch|kenne|auskenn|mache)"
     r"|\b(jemand|jemanden)\b.{0,60}\b(arbeitet|forscht|macht|beschaeftigt|hilft|helfen|"
