@@ -27,6 +27,12 @@ TODAY = dt.date(2026, 11, 27)
         ("Wie lautet die Telefonnummer?", "phone"),
         ("Who is the managing director?", "role"),
         ("Wer leitet das Zentrum?", "role"),
+        # a fee, a price or a budget is an amount of money; a prize is not a price
+        ("How much is the annual membership fee?", "amount"),
+        ("Wie hoch ist der jährliche Mitgliedsbeitrag?", "amount"),
+        ("What is Forschungszentrum Jülich's annual budget?", "amount"),
+        ("How many euros is a voucher worth?", "amount"),
+        ("Was ist der Karlspreis?", None),
         ("Who spoke at the event?", None),
         ("Was macht das Zentrum?", None),
     ],
@@ -51,6 +57,14 @@ def test_sentences_must_carry_the_expected_type() -> None:
     assert not ok("What is the phone number?", "The office opened on 1 December 2018.")
     assert not ok("Who is the managing director?", "It is a network of five partners.")
     assert ok("Who spoke?", "Anything goes for untyped questions.")
+    # a count is not the digits of a date; a count written out is one
+    assert not ok("How many guests attended?", "It was founded on 20 May 2025 in the hall.")
+    assert not ok("Wie viele Mitarbeitende hat es?", "Es wurde am 23. August 2023 eröffnet.")
+    assert ok("How many universities does Newcastle have?", "Newcastle has two universities.")
+    assert ok("Wie viele Knoten hat JUPITER?", "Er hat rund 6.000 Knoten (Stand 2025).")
+    # that something costs nothing answers what it costs
+    assert ok("Was kostet die Beratung?", "Die Beratung ist kostenlos.")
+    assert not ok("How much is the membership fee?", "The alliance was founded in May 2025.")
 
 
 def test_next_means_on_or_after_today() -> None:
