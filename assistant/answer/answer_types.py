@@ -89,7 +89,6 @@ _ASKS_AMOUNT = re.compile(
     r"\bcosts?|\bworth|\bpreis\w*|\betat|beitrag|beiträge|gebühr\w*|kosten|budget)\b",
     re.IGNORECASE,
 )
-# an amount of money, or that something costs nothing ("Die Beratung ist kostenlos.")
 # counts written out ("two universities", "fünf Partner"); not "one"/"ein", mostly articles
 _COUNT_WORD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -98,6 +97,7 @@ _COUNT_WORD = re.compile(
     r"milliard\w*|\w+-thirds?|half|hälfte)\b",
     re.I,
 )
+# an amount of money, or that something costs nothing ("Die Beratung ist kostenlos.")
 _MONEY = re.compile(
     r"€|\$|\b(eur|euro|mio|million(en)?|mrd|milliarden?|billion|dollar|kostenlos|kostenfrei|"
     r"gebührenfrei|unentgeltlich|gratis|free of charge|at no cost|no charge)\b",
