@@ -199,7 +199,7 @@ def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
     if kind == "phone":
         return bool(_PHONE.search(sentence))
     if kind == "number":  # a count, not the digits of a date ("20 May 2025" for "how many?")
-        undated = _DATE.sub(" ", _DATED.sub(" ", sentence))
+        undated = _DATE.sub(" ", sentence)  # days with their month, years, weekdays
         return bool(re.search(r"\d", undated) or _COUNT_WORD.search(undated))
     if kind == "role":
         return bool(_NAMES_ROLE.search(sentence))

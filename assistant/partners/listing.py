@@ -494,16 +494,17 @@ class PartnerLister:
             return None
         if self.directory.named_in(question):
             return None
+        folded = fold(question)
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
-        intent = None if _ASKS_FACT.search(fold(question)) else self.intent
+        intent = None if _ASKS_FACT.search(folded) else self.intent
         by_rules = bool(
             asks_for_partners(question)
             or self.is_topic_query(question)
-            or (_SEEKS.search(fold(question)) and self.directory.vocabulary.find(question))
+            or (_SEEKS.search(folded) and self.directory.vocabulary.find(question))
             or (
-                _ASKS_WHERE.search(fold(question))
+                _ASKS_WHERE.search(folded)
                 and intent is not None
                 and intent.needs_technology(question)
             )
@@ -525,10 +526,10 @@ class PartnerLister:
         # no partner works on it ("Quantencomputing", also "Welche Forschungszentren arbeiten
         # an Quantencomputing?"); otherwise it is for the ordinary answer
         unseen: tuple[str, ...] = ()
-        if not topics and _SEARCHES_TOPIC.search(fold(question)):
+        if not topics and _SEARCHES_TOPIC.search(folded):
             own = dict.fromkeys(words(question, min_length=4))
             unseen = tuple(w for w in own if w not in _GENERIC and not self.known(w))
-        separate = bool(_SEPARATE_NEEDS.search(fold(question)))
+        separate = bool(_SEPARATE_NEEDS.search(folded))
         if not topics and kinds and not self.directory.of_kinds(kinds):
             # "Give me the list of member companies": no profile of that kind, and what the
             # sources say about them (not published) is for the ordinary answer
