@@ -7,10 +7,10 @@ knowledge base answers the question and, when it does not, the reason.
 The probability comes from a logistic model fitted on data (``benchmarks/fit_gate.py``: the
 alliance ``dev`` questions, the out-of-domain ``dev`` questions and the ``dev`` articles of
 XQuAD with passages removed), stored with its threshold in ``gate_model.json``. Nothing in it
-is tuned by hand; the ``test`` splits only report. One rule sits beside the model because it
-is policy, not relevance: requests for personal data are refused
-(``personal.PersonalDataGuard``). What the old answer stage had as vetoes are features here:
-as vetoes they did not pay on dev (mean of the five dev rates of ``benchmarks/fit_gate.py``):
+is tuned by hand; the ``test`` splits only report. Two rules sit beside the model because they
+are policy, not relevance: requests for personal data are refused
+(``personal.PersonalDataGuard``), and so are requests for programming help (``scope``). What
+the old answer stage had as vetoes are features here: as vetoes they did not pay on dev (mean of the five dev rates of ``benchmarks/fit_gate.py``):
 the expected answer type (``type_missing``; as a veto 0.831 -> 0.832, within noise) and
 statements that something is not known (``gap``, ``gap_focus``; as the veto "a not-known
 statement covers the question's focus better than any quote", 0.831 -> 0.827). Both still name
@@ -30,6 +30,7 @@ from assistant.answer.evidence import Evidence
 from assistant.answer.features import gate_features
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.personal import PersonalDataGuard
+from assistant.answer.scope import asks_for_programming_help
 from assistant.models import Lang, Reason
 from assistant.retrieve.keyword import KeywordIndex
 from assistant.text import fold
@@ -137,6 +138,8 @@ class AnswerGate:
         features = gate_features(question, lang, evidence, self.lexical)
         if self.guard.is_request(question):
             return Decision(False, 0.0, "personal_data", features)
+        if asks_for_programming_help(question, self.names_us(question)):
+            return Decision(False, 0.0, "out_of_domain", features)
         probability = self.model.answerable.probability(features)
         if probability >= self.threshold and evidence.chosen:
             return Decision(True, probability, None, features)

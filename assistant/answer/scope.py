@@ -1,0 +1,80 @@
+"""Requests for programming help: out of scope, whatever the sources resemble.
+
+The assistant answers questions about the alliance; it does not write, fix or teach code.
+Such a request is a policy matter like requests for personal data (``personal.py``), so it is
+a rule beside the fitted gate. The gate alone let two through on the out-of-domain ``dev``
+split ("wie baue ich einen chatbot mit RAG und langchain, schritt fuer schritt?", "Erklär mir
+bitte Backpropagation, aber einfach."): the corpus talks about chatbots and training models,
+and an e5 match to it looks like any other. The partner list for a need read by the learned
+intent (``partners.listing``) listed the machine-learning partners for "Can you write PyTorch
+code to fine-tune a BERT model?".
+
+A request is one for programming help when it
+
+* asks to write, fix or debug code, a script or a function ("Schreib mir ein Python-Skript",
+  "Can you fix my code?");
+* names a programming language, library or error and asks how to do something with it ("How
+  do I fine-tune Llama 3 on a single GPU?", "PyTorch-Training bricht mit CUDA out of memory
+  ab"); or
+* asks to be taught a machine-learning technique ("Erklär mir Backpropagation", "step by
+  step") without naming the alliance or one of its organisations: "Erklär mir, was die AI
+  Alliance Aachen ist" is a question for the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import fold
+
+# programming languages, libraries, tools and errors (folded text)
+_TOOLS = re.compile(
+    r"\b(python|pytorch|tensorflow|keras|jax|langchain|llama ?index|hugging ?face|scikit|"
+    r"sklearn|pandas|numpy|java|javascript|typescript|c\+\+|c#|golang|rust|sql|regex|bash|"
+    r"powershell|docker|kubernetes|cuda|html|css|react|jupyter|api[- ]?key|lora|qlora|"
+    r"llama ?\d|bert|gpt-?\d|json|yaml|excel-?makro|vba|stack ?trace|traceback|"
+    r"\w+error|exception|out of memory|segfault)\b"
+)
+# code as the thing to produce or repair
+_WRITE_CODE = re.compile(
+    r"\b(schreib\w*|write|erstell\w*|generier\w*|generate|create|code|coden|programmier\w*|"
+    r"fix|repair|debug\w*|reparier\w*|behebe?n?|korrigier\w*|optimi[sz]\w*)\b"
+    r"(\W+\w+){0,6}?\W+(code|quellcode|source code|skript|script|funktion|function|snippet|"
+    r"schleife|loop|regex)\b"
+    r"|\b(fix|debug|repair|reparier\w*|korrigier\w*) (my|mein\w*|unser\w*|this|diese\w*) "
+    r"(code|skript|script|programm|program|funktion|function)\b"
+    r"|\bcode me\b|\bfor \w+ in range\b|\bfor [ijkxn] in \w|\bdef \w+\(|^\W*import \w+"
+)
+# how to do something with a tool: "How do I fine-tune Llama 3 ...", "Wie fine-tune ich ..."
+_HOW_TO = re.compile(
+    r"\b(how (do|can|should|would) (i|we|you)|how to|wie (kann|koennen|sollte?n?) (ich|wir|man)|"
+    r"wie \w+ (ich|wir|man)|was kann ich tun|what can i do|what'?s the best way|"
+    r"best way to|am besten|(kannst|koennen|can|could) (du|sie|you) (mir |uns |me |us )?"
+    r"(helfen|help))\b"
+)
+# being taught a machine-learning technique
+_TEACH = re.compile(
+    r"^\W*(erklaer\w*|explain|teach me|bring mir)\b|\b(schritt fuer schritt|step by step|"
+    r"tutorial|for dummies|einfach erklaert|explained simply)\b"
+)
+_TECHNIQUE = re.compile(
+    r"\b(backpropagation|gradient\w*|neural\w*|neuronal\w*|transformer\w*|attention|"
+    r"embedding\w*|fine-?tun\w*|chatbot\w*|rag|retrieval|prompt\w*|llms?|sprachmodell\w*|"
+    r"language models?|reinforcement|overfitting|regression|classifier|klassifikator\w*|"
+    r"convolution\w*|diffusion|tokeni[sz]\w*)\b"
+)
+
+
+def asks_for_programming_help(question: str, names_us: bool = False) -> bool:
+    """Whether the question asks the assistant to write, fix or teach code or an ML technique.
+
+    ``names_us``: the question names the alliance or an organisation of the corpus; it may
+    still ask for code ("I have access to JUPITER now. Can you write me a PyTorch training
+    loop?"), but not to be taught ("Erklär mir, wie das Lamarr-Institut Transformer nutzt").
+    """
+    folded = fold(question)
+    if _WRITE_CODE.search(folded):
+        return True
+    if _TOOLS.search(folded) and (_HOW_TO.search(folded) or _WRITE_CODE.search(folded)):
+        return True
+    return not names_us and bool(_TEACH.search(folded) and _TECHNIQUE.search(folded))

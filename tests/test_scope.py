@@ -1,0 +1,47 @@
+"""Requests for programming help are out of scope, however close the sources come to them."""
+
+import pytest
+
+from assistant.answer.scope import asks_for_programming_help
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Schreib mir ein kurzes Skript, das unsere Kundenliste nach Umsatz sortiert.",
+        "Could you write a function that parses dates from e-mails?",
+        "can u code me something that renames all pdfs in a folder",
+        "Fix my code please: for i in range(3) print(i)",
+        "Mein Keras-Modell wirft einen ValueError beim Laden, was kann ich tun?",
+        "How can I deploy a TensorFlow model with Docker?",
+        "Erklär mir neuronale Netze, aber für Anfänger.",
+        "Explain how transformers use attention, step by step.",
+        # naming a partner does not make code a question for the knowledge base
+        "We got computing time at JUPITER. Write me a SLURM script with a PyTorch loop.",
+    ],
+)
+def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> None:
+    assert asks_for_programming_help(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which partners work on machine learning?",
+        "Before we port our code we need to know which GPUs JUPITER has.",
+        "Welche Förderung gibt es, um einen Prototyp über das Programm Mittelstand zu erstellen?",
+        "Is there a partner for AI in video game development?",
+        "Who would be the contact for AI in medicine, e.g. medical robotics?",
+        "We are looking for partners in Maastricht for our company.",
+        "Erklär mir, was die AI Alliance Aachen ist.",
+        "Wie kann ich Rechenzeit auf JUPITER beantragen?",
+    ],
+)
+def test_questions_about_the_alliance_and_its_partners_are_not(question: str) -> None:
+    assert not asks_for_programming_help(question)
+
+
+def test_being_taught_about_a_named_organisation_is_a_question_for_the_knowledge_base() -> None:
+    question = "Erklär mir, wie das Lamarr-Institut neuronale Netze erforscht."
+    assert asks_for_programming_help(question)  # read alone: a lesson on neural networks
+    assert not asks_for_programming_help(question, names_us=True)
