@@ -181,7 +181,7 @@ class Assistant:
             hint = (
                 None
                 if reason in ("personal_data", "stated_unknown")
-                else self.no_topic(query, lang, where)
+                else self.need_list(query, lang, where) or self.no_topic(query, lang, where)
             )
             yield hint or self.extractive.abstain(query, lang, reason, evidence, decision)
         elif self.llm is None:
@@ -239,6 +239,14 @@ class Assistant:
         return self.contacts.answer(query, lang) or self.lister.answer(
             query, lang, self.extractive.routes.fallback[lang]
         )
+
+    def need_list(
+        self, query: str, lang: Lang, where: dict[str, Any] | None = None
+    ) -> Answer | None:
+        """The partners of a need the knowledge base holds no answer to (after abstaining)."""
+        if not _partners_under(where) or self.gate.guard.is_request(query):
+            return None
+        return self.lister.need_answer(query, lang, self.extractive.routes.fallback[lang])
 
     def no_topic(
         self, query: str, lang: Lang, where: dict[str, Any] | None = None

