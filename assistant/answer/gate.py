@@ -10,11 +10,11 @@ XQuAD with passages removed), stored with its threshold in ``gate_model.json``. 
 is tuned by hand; the ``test`` splits only report. Two rules sit beside the model because they
 are policy, not relevance: requests for personal data are refused
 (``personal.PersonalDataGuard``), and so are requests for programming help (``scope``). What
-the old answer stage had as vetoes are features here: as vetoes they did not pay on dev (mean of the five dev rates of ``benchmarks/fit_gate.py``):
-the expected answer type (``type_missing``; as a veto 0.831 -> 0.832, within noise) and
-statements that something is not known (``gap``, ``gap_focus``; as the veto "a not-known
-statement covers the question's focus better than any quote", 0.831 -> 0.827). Both still name
-the reason when the model abstains.
+the old answer stage had as vetoes are features here: as vetoes they did not pay on dev (mean
+of the five dev rates of ``benchmarks/fit_gate.py``): the expected answer type
+(``type_missing``; as a veto 0.831 -> 0.832, within noise) and statements that something is
+not known (``gap``, ``gap_focus``; as the veto "a not-known statement covers the question's
+focus better than any quote", 0.831 -> 0.827). Both still name the reason when the model abstains.
 """
 
 from __future__ import annotations
