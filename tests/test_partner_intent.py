@@ -109,6 +109,9 @@ def test_where_to_go_for_a_need_for_technology_is_a_search(lister: PartnerLister
     assert lister.request("Wo bekommen wir eine Kiste, die parts selbst sortiert? itself")
     assert lister.request("Where can we buy parts for the cellar?") is None  # no technology
     assert lister.request("Where should we start with parts by itself?") is None  # a first step
+    # technical words say it as well as the intent ("Wo kann ich Rechenzeit beantragen?")
+    assert lister.request("Where can we get parts of software that fit in housings?")
+    assert lister.request("Where can we buy software for parts that go in housings?") is None
 
 
 def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
