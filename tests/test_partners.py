@@ -150,6 +150,11 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Which research facilities take part?") == ["infrastructure"]
     assert find_kinds("Welche Forschungsinstitute sind dabei?") == ["institute"]
     assert find_kinds("Which research centres are in the network?") == ["research-centre"]
+    # research institutions in general are the centres and the institutes
+    assert find_kinds("Welche Forschungseinrichtungen sind dabei?") == [
+        "research-centre",
+        "institute",
+    ]
     assert find_kinds("We are a medtech company looking for a partner") == []
     assert find_kinds("Which partners work on smart city topics?") == []
     # the organisations helped are not the kind asked for
