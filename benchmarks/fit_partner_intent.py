@@ -7,7 +7,7 @@ first run is recorded.
 
 * ``asks`` (is it a search for partners?): positives are the partner questions of
   ``partners-dev`` and the probe sets ``ASKS_POSITIVE``; negatives the gold ``dev`` questions,
-  ``gold_probes.jsonl``, the out-of-domain ``dev`` questions and 200 questions about a topic
+  ``gold_probes`` 1-4, the out-of-domain ``dev`` questions and 200 questions about a topic
   that search nobody (``partner_intent/not_searches.jsonl``, written by a helper from
   ``topics.yaml`` only: definitions, how-tos, opinions, facts, homework). C and the
   threshold come from leave-one-file-out predictions (each probe set was written by someone
@@ -48,11 +48,11 @@ EVAL = ROOT / "corpus" / "eval"
 BENCH = ROOT / "benchmarks"
 ASKS_POSITIVE = (
     EVAL / "partners-dev.jsonl",
-    *(BENCH / f"partner_probes{n}.jsonl" for n in ("", *map(str, range(2, 11)))),
+    *(BENCH / f"partner_probes{n}.jsonl" for n in ("", *map(str, range(2, 12)))),
 )
 ASKS_NEGATIVE = (
     EVAL / "gold-dev.jsonl",
-    BENCH / "gold_probes.jsonl",
+    *(BENCH / f"gold_probes{n}.jsonl" for n in ("", "2", "3", "4")),
     EVAL / "out-of-domain-dev.jsonl",
     BENCH / "partner_intent" / "not_searches.jsonl",
 )
