@@ -321,6 +321,22 @@ def test_looking_for_a_named_topic_is_a_partner_search(directory: Directory) -> 
     assert lister.answer("Wie kann ich in den Unterlagen nach Robotik suchen?", "de", "") is None
 
 
+def test_joining_the_alliance_is_no_search_for_the_asker_s_topic(directory: Directory) -> None:
+    """How to join is for the FAQ, whatever the asker works on; their topic is context."""
+    lister = PartnerLister(directory)
+    assert lister.request("Wir bauen Roboter. Welcher Partner hilft uns?") is not None
+    joining = (
+        "Wir bauen Roboter und würden gern bei der AI Alliance Aachen mitmachen. An wen wende "
+        "ich mich?",
+        "We build robots: how can we join the alliance, and whom do we contact?",
+        "Unsere Robotik-Firma möchte der Allianz beitreten. Wer hilft uns?",
+    )
+    for question in joining:
+        assert lister.request(question) is None, question
+    # reaching someone in the alliance, or networks one could join, are searches
+    assert lister.request("How do I get in touch with someone working on robots in the alliance?")
+
+
 def test_and_which_of_them_is_not_two_needs(directory: Directory) -> None:
     request = PartnerLister(directory).request(
         "Which partners work on robotics and supercomputing, and which of them are founders?"

@@ -16,6 +16,7 @@ from assistant.answer.scope import asks_for_programming_help
         "How can I deploy a TensorFlow model with Docker?",
         "Erklär mir neuronale Netze, aber für Anfänger.",
         "Explain how transformers use attention, step by step.",
+        "I'm new to this. Could you explain how a neural network learns?",
         # naming a partner does not make code a question for the knowledge base
         "We got computing time at JUPITER. Write me a SLURM script with a PyTorch loop.",
     ],

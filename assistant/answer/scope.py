@@ -55,6 +55,7 @@ _HOW_TO = re.compile(
 # being taught a machine-learning technique
 _TEACH = re.compile(
     r"^\W*(erklaer\w*|explain|teach me|bring mir)\b|\b(schritt fuer schritt|step by step|"
+    r"(can|could) you explain|kannst du (mir |uns )?(\w+ )?erklaer\w*|"
     r"tutorial|for dummies|einfach erklaert|explained simply)\b"
 )
 _TECHNIQUE = re.compile(

@@ -221,6 +221,16 @@ _TECHNICAL = re.compile(
 # the alliance's own name says nothing about the question ("Who can teach me about the AI
 # Alliance?")
 _ALLIANCE = re.compile(r"\b(ai|ki)\W+alliance\W+aachen\b|\b(ai|ki)\W+alliance\b|\baaa\b")
+# joining the alliance itself: "Ich bin Geschäftsführerin eines kleinen KI-Start-ups und würde
+# gern bei der AI Alliance Aachen mitmachen. ... an wen wende ich mich als Erstes?" got the
+# start-up partners (gold_probes5, first run)
+_US = r"(the |der |die )?((ai|ki)\W+alliance|allianz|alliance|aaa)(\W+aachen)?"
+_JOINS_ALLIANCE = re.compile(
+    rf"\b(join|joining|become a member of|hop (in|into|on)|get into|beitritt zur?) {_US}\b"
+    rf"|\b(bei|in|zu) {_US} (\w+ ){{0,3}}(mitmachen|mitwirken|mitglied werden|einsteigen|"
+    r"dazukommen)\b"
+    rf"|\b{_US} (\w+ ){{0,3}}(beitreten|beizutreten)\b"
+)
 # asks who can help or whom to turn to: "Wer in der Allianz kann uns dabei helfen?"
 _ASKS_WHO_HELPS = re.compile(
     r"\bwer\b.{0,60}\b(hilft|helfen|weiterhelfen|unterstuetz\w*|berat\w*|beibringen|begleiten|"
@@ -510,6 +520,8 @@ class PartnerLister:
         if self.directory.named_in(question):
             return None
         folded = fold(question)
+        if _JOINS_ALLIANCE.search(folded):
+            return None  # how to join the alliance is for its FAQ, whatever the asker works on
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
