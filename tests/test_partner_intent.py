@@ -158,6 +158,7 @@ def test_a_need_the_knowledge_base_has_no_answer_to_gets_the_partners_of_its_top
         "Our staff at Clinic Lab put parts into housings; by itself?",  # names a partner
         "Our staff put parts into housings all day; could that be easier?",  # no technology
         "Our staff bake bread all day; could a machine do it by itself?",  # no topic fits
+        "Which party should we vote for so a machine puts our parts in by itself?",
     ],
 )
 def test_a_need_list_is_not_given_for_facts_code_named_partners_or_no_topic(

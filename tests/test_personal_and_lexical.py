@@ -47,6 +47,7 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "What street does Holger Hoos live on?",
         "Where does the mayor live?",
         "Who lives at Kapuzinergraben 19?",
+        "Wo genau wohnen der Bürgermeister und seine Frau?",
     ],
 )
 def test_requests_for_private_data_about_people_are_recognised(
@@ -68,6 +69,8 @@ def test_requests_for_private_data_about_people_are_recognised(
         "What's the average salary of an ML engineer?",
         "Our orders still live on paper and in Excel files. Who could help us?",
         "Who is the director there, so I can address the invitation correctly?",  # the verb
+        # "Wohnen" is the housing department a public official heads
+        "Wie heißt der Beigeordnete der Stadt für Wohnen, Soziales und Wirtschaft?",
     ],
 )
 def test_ordinary_questions_are_not_taken_for_personal_data(

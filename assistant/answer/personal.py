@@ -20,8 +20,10 @@ from assistant.text import fold
 
 # attributes only people have: where someone lives, their private lines, birth, marriage
 _INHERENTLY_PERSONAL = re.compile(
-    r"\b(wohnt|wohnen|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|"
-    r"privatnummer|private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
+    # "wohnen" only where someone lives: "der Beigeordnete für Wohnen" heads housing
+    r"\bwo\W+(\w+\W+){0,3}wohnen\b|"
+    r"\b(wohnt|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|privatnummer|"
+    r"private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"
     r"e-?mail|phone|mobile|cell\w*)|home address|home phone|does \w+( \w+)? live|who lives|"
     r"handynummer|handy|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"

@@ -231,6 +231,9 @@ _JOINS_ALLIANCE = re.compile(
     r"dazukommen)\b"
     rf"|\b{_US} (\w+ ){{0,3}}(beitreten|beizutreten)\b"
 )
+_POLITICS = re.compile(
+    r"\b(partei\w*|waehl\w*|wahlen|wahlkampf|election\w*|vote|voting|political part\w*)\b"
+)
 # asks who can help or whom to turn to: "Wer in der Allianz kann uns dabei helfen?"
 _ASKS_WHO_HELPS = re.compile(
     r"\bwer\b.{0,60}\b(hilft|helfen|weiterhelfen|unterstuetz\w*|berat\w*|beibringen|begleiten|"
@@ -539,8 +542,10 @@ class PartnerLister:
         )
         if not by_rules and not (
             # read as a search only by the learned intent: only a search for technology
-            # ("Who can teach our staff Spanish?" is no search for education partners)
+            # ("Who can teach our staff Spanish?" is no search for education partners), and
+            # never a question of party politics
             intent is not None
+            and not _POLITICS.search(folded)
             and intent.asks_for_partners(question)
             and self.wants_technology(question)
         ):
@@ -735,8 +740,11 @@ class PartnerLister:
         intent = self.intent
         if intent is None or not self.directory or self.directory.named_in(question):
             return None
-        if _ASKS_FACT.search(fold(question)) or expected_type(question) is not None:
+        folded = fold(question)
+        if _ASKS_FACT.search(folded) or expected_type(question) is not None:
             return None  # a fact is asked: the abstention stands
+        if _POLITICS.search(folded):
+            return None  # "Welche Partei sollte ich wählen, wenn mir KI-Förderung wichtig ist?"
         if asks_for_programming_help(question):
             # "Write me a Python function that reverses a linked list": algorithms
             return None
