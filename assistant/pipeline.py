@@ -24,7 +24,7 @@ from assistant.answer.prompts import NOT_IN_KB, compact_sources
 from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
 from assistant.language import detect_language
-from assistant.models import Answer, Generation, Lang, QuestionError
+from assistant.models import Answer, Generation, Lang, QuestionError, Reason
 from assistant.partners.contacts import ContactCards
 from assistant.partners.directory import Directory
 from assistant.partners.intent import PartnerIntent
@@ -177,13 +177,9 @@ class Assistant:
         evidence, decision = self.judge(query, lang, where, hits)
         if not decision.answer:
             reason = decision.reason or "nothing_relevant"
-            # a partner question whose topic no profile names learns the topics they do name
-            hint = (
-                None
-                if reason in ("personal_data", "stated_unknown")
-                else self.need_list(query, lang, where) or self.no_topic(query, lang, where)
+            yield self._after_abstaining(query, lang, where, reason) or self.extractive.abstain(
+                query, lang, reason, evidence, decision
             )
-            yield hint or self.extractive.abstain(query, lang, reason, evidence, decision)
         elif self.llm is None:
             yield _confident(self.extractive.compose(query, lang, evidence), decision)
         else:
@@ -239,6 +235,21 @@ class Assistant:
         return self.contacts.answer(query, lang) or self.lister.answer(
             query, lang, self.extractive.routes.fallback[lang]
         )
+
+    def _after_abstaining(
+        self, query: str, lang: Lang, where: dict[str, Any] | None, reason: Reason
+    ) -> Answer | None:
+        """What serves the asker better than "not known", if anything.
+
+        The partners of a need for technology; or, for a partner question whose topic no
+        profile names, the topics they do name (not after the knowledge base said itself that
+        the fact is unknown). Never for a request for personal data.
+        """
+        if reason == "personal_data":
+            return None
+        if listed := self.need_list(query, lang, where):
+            return listed
+        return None if reason == "stated_unknown" else self.no_topic(query, lang, where)
 
     def need_list(
         self, query: str, lang: Lang, where: dict[str, Any] | None = None

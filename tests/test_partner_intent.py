@@ -149,6 +149,15 @@ def test_a_need_the_knowledge_base_has_no_answer_to_gets_the_partners_of_its_top
     assert len(answer.citations) == len(answer.partners or [])  # each partner cited
 
 
+def test_an_amount_told_in_the_need_is_not_an_amount_asked(unsure: PartnerLister) -> None:
+    """The question is its last sentence: telling how much is not asking how much."""
+    told = "We never know how many parts arrive each day. Could a machine sort them by itself?"
+    answer = unsure.need_answer(told, "en", "Ask the office.")
+    assert answer is not None and "uni" in (answer.partners or [])
+    asked = "A machine should sort our parts by itself. How many parts can it sort per hour?"
+    assert unsure.need_answer(asked, "en", "Ask the office.") is None
+
+
 @pytest.mark.parametrize(
     "question",
     [
