@@ -162,6 +162,7 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Welche Förderprogramme gibt es für kleine Unternehmen?") == ["programme"]
     assert find_kinds("Sind auch Vereine oder Verbände bei der Allianz dabei?") == ["association"]
     assert find_kinds("Which public bodies are part of the alliance?") == ["city"]
+    assert find_kinds("Welche öffentlichen Stellen oder Behörden sind Partner?") == ["city"]
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,8 @@ KINDS = (
             "public body",
             "public bodies",
             "öffentliche stellen",
+            "öffentlichen stellen",
+            "öffentliche stelle",
             "öffentliche hand",
             "authority",
             "authorities",
