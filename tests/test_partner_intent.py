@@ -149,6 +149,24 @@ def test_a_need_the_knowledge_base_has_no_answer_to_gets_the_partners_of_its_top
     assert len(answer.citations) == len(answer.partners or [])  # each partner cited
 
 
+def test_a_need_list_is_for_an_organisation_with_a_search_in_its_question(
+    lister: PartnerLister, unsure: PartnerLister
+) -> None:
+    """ "Can AI tell from my X-ray whether my knee needs surgery?" is no search for partners."""
+    ours = "Our staff put parts into housings all day; could a machine do it by itself?"
+    assert unsure.need_answer(ours, "en", "Ask the office.") is not None
+    mine = "I put parts into housings all day; could a machine do it by itself?"
+    assert unsure.need_answer(mine, "en", "Ask the office.") is None  # a person's own matter
+    # a topic the intent is not sure of: 0.73, over its threshold 0.7, under NEED_TOPIC_FLOOR
+    topics = dataclasses.replace(UNSURE.topics, coef=np.array([[0.0, 4.0, 0, 0], [0, 0, 0, 0]]))
+    vague = dataclasses.replace(UNSURE, topics=topics)
+    vaguely = PartnerLister(unsure.directory, intent=PartnerIntent(vague, embed))
+    assert vaguely.need_answer(ours, "en", "Ask the office.") is None
+    # the intent sees no search in it at all (0.05 < NEED_SEARCH_FLOOR)
+    assert lister.intent is not None and lister.intent.search_probability(ours) < 0.2
+    assert lister.need_answer(ours, "en", "Ask the office.") is None
+
+
 def test_an_amount_told_in_the_need_is_not_an_amount_asked(unsure: PartnerLister) -> None:
     """The question is its last sentence: telling how much is not asking how much."""
     told = "We never know how many parts arrive each day. Could a machine sort them by itself?"

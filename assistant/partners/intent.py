@@ -118,11 +118,20 @@ class PartnerIntent:
         """Whether the need is one for technology or research, not an everyday service."""
         return _passes(self.model.technical, self._vector(question))
 
-    def topics(self, question: str) -> list[str]:
-        """The topics the question's need points to, most likely first (none: no topic fits)."""
+    def search_probability(self, question: str) -> float:
+        """How likely the question searches for partners (``asks_for_partners`` thresholds it)."""
+        (probability,) = self.model.asks.probabilities(self._vector(question)).values()
+        return probability
+
+    def topics(self, question: str, at_least: float | None = None) -> list[str]:
+        """The topics the question's need points to, most likely first (none: no topic fits).
+
+        ``at_least`` asks for more certainty than the fitted threshold.
+        """
         scorer = self.model.topics
         scores = scorer.probabilities(self._vector(question))
-        chosen = [t for t, p in scores.items() if p >= scorer.threshold]
+        floor = max(scorer.threshold, at_least or 0.0)
+        chosen = [t for t, p in scores.items() if p >= floor]
         return sorted(chosen, key=lambda t: -scores[t])
 
 
