@@ -331,6 +331,13 @@ def test_where_to_find_a_named_topic_is_a_search_but_not_where_to_buy(directory:
     assert lister.request("Wo finde ich die Pressemitteilung?") is None  # no topic
 
 
+def test_who_invented_or_whom_to_bet_on_asks_no_partner() -> None:
+    assert asks_for_partners("Wer hat das im Angebot?")
+    assert not asks_for_partners("Wer hat das erste künstliche neuronale Netz erfunden?")
+    assert asks_for_partners("Who should we contact about robotics?")
+    assert not asks_for_partners("Can AI predict tonight's match? Who should I bet on?")
+
+
 def test_joining_the_alliance_is_no_search_for_the_asker_s_topic(directory: Directory) -> None:
     """How to join is for the FAQ, whatever the asker works on; their topic is context."""
     lister = PartnerLister(directory)

@@ -116,9 +116,11 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(anyone|anybody|someone|somebody)\b.{0,40}\b(work|research|offer|involved|doing|"
     r"help|support|advis|know|experience|expert)"
     r"|\bwhom\b|\bwith whom\b"
-    r"|\bwho\b.{0,40}\b(should|can|could|do|would) (i|we)\b"  # "contact", "ask", "get to know"
-    # "wer hat sowas", "Forscht ein Partner an ...?"
+    # "contact", "ask", "get to know"; not "Who should I bet on?", "Who should we vote for?"
+    r"|\bwho\b.{0,40}\b(should|can|could|do|would) (i|we)\b(?! (bet|vote|believe)\b)"
+    # "wer hat sowas", "Forscht ein Partner an ...?"; not "Wer hat das erste Netz erfunden?"
     r"|\bwer (hat|haben|bietet|macht) (sowas|so was|so etwas|das)\b"
+    r"(?!.{0,60}\b(erfunden|entdeckt|gewonnen|gesagt|geschrieben|gebaut|entwickelt)\b)"
     r"|\b(forscht|arbeitet|works?|researche?s?)\W+(ein|einer|eine|any|a)\W+"
     r"(partner|mitglied|member)",
 )
