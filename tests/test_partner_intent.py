@@ -123,6 +123,18 @@ def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
     assert lister.request("A machine should put our parts into housings. Who?") is not None
 
 
+def test_a_service_to_small_firms_no_partner_offers_is_no_search(lister: PartnerLister) -> None:
+    """ "Welcher Partner bietet Steuerberatung an?" names SME support (here "KMU") only."""
+    question = "Welcher Partner macht die Steuererklärung für KMU?"
+    assert lister.request(question) is None
+    # with a need for technology (the toy intent's "itself") it is a search for SME support
+    found = lister.request("Welcher Partner macht das für KMU by itself?")
+    assert found is not None and found.topics == ["sme-support"]
+    # and with no intent to tell, the words decide as before
+    plain = PartnerLister(lister.directory).request(question)
+    assert plain is not None and plain.topics == ["sme-support"]
+
+
 def test_a_topic_the_vocabulary_no_longer_has_is_not_asked_for(lister: PartnerLister) -> None:
     question = "Our staff put parts into housings; a machine should. Who?"
     del lister.directory.vocabulary.topics["robotics"]  # removed by staff after the fit

@@ -118,6 +118,11 @@ class PartnerIntent:
         """Whether the need is one for technology or research, not an everyday service."""
         return _passes(self.model.technical, self._vector(question))
 
+    def technology_probability(self, question: str) -> float:
+        """How likely the need is one for technology (``needs_technology`` thresholds it)."""
+        (probability,) = self.model.technical.probabilities(self._vector(question)).values()
+        return probability
+
     def search_probability(self, question: str) -> float:
         """How likely the question searches for partners (``asks_for_partners`` thresholds it)."""
         (probability,) = self.model.asks.probabilities(self._vector(question)).values()
