@@ -147,3 +147,17 @@ def faq_questions(text: str, kind: str) -> list[str]:
 def answer_sentences(text: str, kind: str, known_gap: bool = False) -> list[str]:
     """Sentences of a chunk that may be quoted in an answer (the same at index and ask time)."""
     return [s for s in split_sentences(body_of(text, kind, known_gap)) if len(s) >= 15]
+
+
+def one_edit(a: str, b: str, swap: bool = False) -> bool:
+    """One insertion, deletion or substitution apart (with ``swap``: or two neighbours swapped)."""
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        neighbours = len(diff) == 2 and diff[1] == diff[0] + 1
+        return swap and neighbours and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -26,10 +26,9 @@ from assistant.partners.vocabulary import (
     KIND_LABELS,
     asks_for_founding,
     find_kinds,
-    one_edit,
     words_of,
 )
-from assistant.text import fold, words
+from assistant.text import fold, one_edit, words
 from index.loaders import contact_route
 from index.schemas import PartnerProfile
 

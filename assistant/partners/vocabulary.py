@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.models import Lang
-from assistant.text import fold, stemmer
+from assistant.text import fold, one_edit, stemmer
 from index.schemas import Topic, TopicsFile
 
 _WORD = re.compile(r"[0-9a-zäöüß]+(?:[.][0-9a-z]+)*", re.IGNORECASE)
@@ -272,20 +272,6 @@ def _close(a: str, b: str) -> bool:
     One insertion, deletion or substitution, or two neighbours swapped ("Technologietranfser").
     """
     return a == b or (min(len(a), len(b)) >= MIN_TYPO_WORD and one_edit(a, b, swap=True))
-
-
-def one_edit(a: str, b: str, swap: bool = False) -> bool:
-    """One insertion, deletion or substitution apart (with ``swap``: or two neighbours swapped)."""
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) == 1:
-            return True
-        neighbours = len(diff) == 2 and diff[1] == diff[0] + 1
-        return swap and neighbours and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 class TopicVocabulary:
