@@ -4,7 +4,12 @@ import datetime as dt
 
 import pytest
 
-from assistant.answer.answer_types import expected_type, has_expected_type, shares_number
+from assistant.answer.answer_types import (
+    asks_for_contact,
+    expected_type,
+    has_expected_type,
+    shares_number,
+)
 from assistant.text import is_gap_statement
 
 TODAY = dt.date(2026, 11, 27)
@@ -35,10 +40,20 @@ TODAY = dt.date(2026, 11, 27)
         ("Was ist der Karlspreis?", None),
         ("Who spoke at the event?", None),
         ("Was macht das Zentrum?", None),
+        # a typo in the word that asks does not hide what it asks for
+        ("What is the e-mial adress of the office?", "email"),
+        ("Wie lautet die Adrese vom OecherLab?", "address"),
+        ("Welche Öfnungszeiten hat das Lab?", "hours"),
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:
     assert expected_type(question) == kind
+
+
+def test_a_typo_in_a_mailbox_question_still_asks_how_to_reach_someone() -> None:
+    """ "e-mial" kept the mailbox line of a profile out of the quotes (gold_probes5)."""
+    assert asks_for_contact("What is the e-mial adress of the business development office?")
+    assert asks_for_contact("whats the emial of the digitalhub")
 
 
 def test_sentences_must_carry_the_expected_type() -> None:

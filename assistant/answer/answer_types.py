@@ -20,8 +20,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
-from assistant.text import fold
+from assistant.text import fold, one_edit
 
 _MONTH_NUMBERS = {
     "januar": 1,
@@ -151,12 +152,40 @@ _NAMES_ROLE = re.compile(
 )
 
 
+# the single words the kinds of answer are asked by, to mend a typo in (one edit, or two
+# letters swapped): "What is the e-mial adress ...?" asks for an e-mail address
+_TRIGGER_WORDS = frozenset(
+    """adresse address anschrift telefon telefonnummer phone website webseite homepage
+    internetseite mailadresse postfach mailbox wieviel wieviele öffnungszeiten opening
+    postleitzahl hausnummer geöffnet""".split()  # noqa: SIM905 (reads better as text)
+)
+_WORD = re.compile(r"[a-zäöüß]+")
+
+
+def mend_triggers(question: str) -> str:
+    """``question``, lower-cased, with each word one typo away from a trigger word mended.
+
+    Typos are one of the ways every fact is asked; "e-mial" and "adress" hid the kind of
+    answer asked for, so a mailbox line was not quoted and a near-miss not seen as one.
+    """
+    lowered = re.sub(r"\be-?m(ia|ai|a)l\b", "e-mail", question.lower())
+    return _WORD.sub(lambda m: _nearest_trigger(m.group()), lowered)
+
+
+@lru_cache(maxsize=20_000)
+def _nearest_trigger(word: str) -> str:
+    if word in _TRIGGER_WORDS or len(word) < 5:
+        return word
+    return next((t for t in _TRIGGER_WORDS if one_edit(word, t, swap=True)), word)
+
+
 def expected_type(question: str) -> str | None:
     """The kind of answer asked for, or None.
 
     One of "upcoming", "hours", "date", "amount", "phone", "email", "url", "address",
     "number" and "role".
     """
+    question = mend_triggers(question)
     if _ASKS_NEXT.search(question) and (_ASKS_WHEN.search(question) or _DATE.search(question)):
         return "upcoming"
     if _ASKS_HOURS.search(question):
@@ -267,5 +296,5 @@ def asks_for_contact(question: str) -> bool:
     Contact cards answer such questions (``partners.contacts``); only these quote a website or
     a mailbox line of a profile (``evidence.gather``).
     """
-    folded = fold(question)
+    folded = fold(mend_triggers(question))
     return bool(_ASKS_CONTACT.search(folded)) and not _ASKS_ABOUT_THEM.search(folded)
