@@ -245,27 +245,15 @@ class Assistant:
         profile names, the topics they do name (not after the knowledge base said itself that
         the fact is unknown). Never for a request for personal data.
         """
-        if reason == "personal_data":
+        if reason == "personal_data" or not _partners_under(where):
             return None
-        if listed := self.need_list(query, lang, where):
+        if self.gate.guard.is_request(query):
+            return None
+        fallback = self.extractive.routes.fallback[lang]
+        listed = self.lister.need_answer(query, lang, fallback)
+        if listed is not None or reason == "stated_unknown":
             return listed
-        return None if reason == "stated_unknown" else self.no_topic(query, lang, where)
-
-    def need_list(
-        self, query: str, lang: Lang, where: dict[str, Any] | None = None
-    ) -> Answer | None:
-        """The partners of a need the knowledge base holds no answer to (after abstaining)."""
-        if not _partners_under(where) or self.gate.guard.is_request(query):
-            return None
-        return self.lister.need_answer(query, lang, self.extractive.routes.fallback[lang])
-
-    def no_topic(
-        self, query: str, lang: Lang, where: dict[str, Any] | None = None
-    ) -> Answer | None:
-        """A partner question without a topic the profiles name: their topics and the route."""
-        if not _partners_under(where) or self.gate.guard.is_request(query):
-            return None
-        return self.lister.no_topic(query, lang, self.extractive.routes.fallback[lang])
+        return self.lister.no_topic(query, lang, fallback)
 
     def _generate(
         self, query: str, lang: Lang, evidence: Evidence, decision: Decision
