@@ -36,6 +36,10 @@ def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> No
         "We are looking for partners in Maastricht for our company.",
         "Erklär mir, was die AI Alliance Aachen ist.",
         "Wie kann ich Rechenzeit auf JUPITER beantragen?",
+        # words that are tools only in code: the verb "react", LoRa radio, an exception to a rule
+        "How should we react to the EU AI Act?",
+        "Wie können wir LoRa-Sensoren in der Stadt nutzen?",
+        "How can we get an exception from the rule for small firms?",
     ],
 )
 def test_questions_about_the_alliance_and_its_partners_are_not(question: str) -> None:

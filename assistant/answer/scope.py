@@ -27,13 +27,14 @@ import re
 
 from assistant.text import fold
 
-# programming languages, libraries, tools and errors (folded text)
+# programming languages, libraries, tools and errors (folded text); not words with an everyday
+# sense beside ("react", "LoRa" radio sensors, "terror")
 _TOOLS = re.compile(
     r"\b(python|pytorch|tensorflow|keras|jax|langchain|llama ?index|hugging ?face|scikit|"
     r"sklearn|pandas|numpy|java|javascript|typescript|c\+\+|c#|golang|rust|sql|regex|bash|"
-    r"powershell|docker|kubernetes|cuda|html|css|react|jupyter|api[- ]?key|lora|qlora|"
+    r"powershell|docker|kubernetes|cuda|html|css|reactjs|jupyter|api[- ]?key|qlora|"
     r"llama ?\d|bert|gpt-?\d|json|yaml|excel-?makro|vba|stack ?trace|traceback|"
-    r"\w+error|exception|out of memory|segfault)\b"
+    r"\w{3,}(error|exception)|out of memory|segfault)\b"
 )
 # code as the thing to produce or repair
 _WRITE_CODE = re.compile(

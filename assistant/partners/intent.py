@@ -112,21 +112,19 @@ class PartnerIntent:
 
     def asks_for_partners(self, question: str) -> bool:
         """Whether the question searches for partners (or whom to turn to)."""
-        return _passes(self.model.asks, self._vector(question))
+        return self.search_probability(question) >= self.model.asks.threshold
 
     def needs_technology(self, question: str) -> bool:
         """Whether the need is one for technology or research, not an everyday service."""
-        return _passes(self.model.technical, self._vector(question))
+        return self.technology_probability(question) >= self.model.technical.threshold
 
     def technology_probability(self, question: str) -> float:
         """How likely the need is one for technology (``needs_technology`` thresholds it)."""
-        (probability,) = self.model.technical.probabilities(self._vector(question)).values()
-        return probability
+        return _only(self.model.technical, self._vector(question))
 
     def search_probability(self, question: str) -> float:
         """How likely the question searches for partners (``asks_for_partners`` thresholds it)."""
-        (probability,) = self.model.asks.probabilities(self._vector(question)).values()
-        return probability
+        return _only(self.model.asks, self._vector(question))
 
     def topics(self, question: str, at_least: float | None = None) -> list[str]:
         """The topics the question's need points to, most likely first (none: no topic fits).
@@ -140,7 +138,7 @@ class PartnerIntent:
         return sorted(chosen, key=lambda t: -scores[t])
 
 
-def _passes(scorer: LinearScorer, vector: np.ndarray) -> bool:
-    """Whether a one-label scorer's probability reaches its threshold."""
+def _only(scorer: LinearScorer, vector: np.ndarray) -> float:
+    """The probability of a one-label scorer."""
     (probability,) = scorer.probabilities(vector).values()
-    return probability >= scorer.threshold
+    return probability
