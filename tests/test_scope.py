@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.scope import asks_for_programming_help
+from assistant.answer.scope import asks_for_programming_help, out_of_scope
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,21 @@ def test_being_taught_about_a_named_organisation_is_a_question_for_the_knowledge
     question = "Erklär mir, wie das Lamarr-Institut neuronale Netze erforscht."
     assert asks_for_programming_help(question)  # read alone: a lesson on neural networks
     assert not asks_for_programming_help(question, names_us=True)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Translate this into German: 'Thank you for attending our workshop on responsible AI.'",
+        "Fass mir diesen Text in drei Sätzen zusammen: „Die Digitalisierung verändert ...“",
+        "Schreib einen LinkedIn-Post, in dem wir unser neues KI-Produkt ankündigen.",
+        "Please write a short thank-you note to the RWTH AI Center.",
+    ],
+)
+def test_writing_tasks_are_out_of_scope(question: str) -> None:
+    assert out_of_scope(question) and not asks_for_programming_help(question)
+
+
+def test_questions_about_writing_are_not_tasks() -> None:
+    assert not out_of_scope("Wer schreibt bei der Stadt die Pressemitteilungen zur Allianz?")
+    assert not out_of_scope("Which partners work on translation software?")

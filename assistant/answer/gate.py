@@ -9,12 +9,13 @@ alliance ``dev`` questions, the out-of-domain ``dev`` questions and the ``dev`` 
 XQuAD with passages removed), stored with its threshold in ``gate_model.json``. Nothing in it
 is tuned by hand; the ``test`` splits only report. Two rules sit beside the model because they
 are policy, not relevance: requests for personal data are refused
-(``personal.PersonalDataGuard``), and so are requests for programming help (``scope``). What
-the old answer stage had as vetoes are features here: as vetoes they did not pay on dev (mean
-of the five dev rates of ``benchmarks/fit_gate.py``): the expected answer type
+(``personal.PersonalDataGuard``), and so are programming help and writing tasks (``scope``).
+What the old answer stage had as vetoes are features here: as vetoes they did not pay on dev
+(mean of the five dev rates of ``benchmarks/fit_gate.py``): the expected answer type
 (``type_missing``; as a veto 0.831 -> 0.832, within noise) and statements that something is
 not known (``gap``, ``gap_focus``; as the veto "a not-known statement covers the question's
-focus better than any quote", 0.831 -> 0.827). Both still name the reason when the model abstains.
+focus better than any quote", 0.831 -> 0.827). Both still name the reason when the model
+abstains.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from assistant.answer.evidence import Evidence
 from assistant.answer.features import gate_features
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.personal import PersonalDataGuard
-from assistant.answer.scope import asks_for_programming_help
+from assistant.answer.scope import out_of_scope
 from assistant.models import Lang, Reason
 from assistant.retrieve.keyword import KeywordIndex
 from assistant.text import fold
@@ -138,7 +139,7 @@ class AnswerGate:
         features = gate_features(question, lang, evidence, self.lexical)
         if self.guard.is_request(question):
             return Decision(False, 0.0, "personal_data", features)
-        if asks_for_programming_help(question, self.names_us(question)):
+        if out_of_scope(question, self.names_us(question)):
             return Decision(False, 0.0, "out_of_domain", features)
         probability = self.model.answerable.probability(features)
         if probability >= self.threshold and evidence.chosen:

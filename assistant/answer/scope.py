@@ -1,13 +1,21 @@
-"""Requests for programming help: out of scope, whatever the sources resemble.
+"""Requests the assistant does not serve: programming help and writing tasks.
 
-The assistant answers questions about the alliance; it does not write, fix or teach code.
-Such a request is a policy matter like requests for personal data (``personal.py``), so it is
-a rule beside the fitted gate. The gate alone let two through on the out-of-domain ``dev``
-split ("wie baue ich einen chatbot mit RAG und langchain, schritt fuer schritt?", "Erklär mir
-bitte Backpropagation, aber einfach."): the corpus talks about chatbots and training models,
-and an e5 match to it looks like any other. The partner list for a need read by the learned
-intent (``partners.listing``) listed the machine-learning partners for "Can you write PyTorch
-code to fine-tune a BERT model?".
+The assistant answers questions about the alliance; it does not write, fix or teach code, nor
+translate, summarise or draft texts. Such a request is a policy matter like requests for
+personal data (``personal.py``), so it is a rule beside the fitted gate (``out_of_scope``).
+
+Writing tasks start with the task: "Translate this into German: ...", "Fass mir diesen Text
+zusammen", "Schreib einen LinkedIn-Post, in dem wir unser neues KI-Produkt ankündigen". The
+partner lists took some of them for searches (``benchmarks/ood_probes.jsonl``: "Translate
+... our workshop on responsible AI" listed the partners for trustworthy AI); no question of
+the dev sets that the knowledge base answers, and no partner search, starts so.
+
+For programming help: the gate alone let two through on the out-of-domain ``dev`` split
+("wie baue ich einen chatbot mit RAG und langchain, schritt fuer schritt?", "Erklär mir bitte
+Backpropagation, aber einfach."): the corpus talks about chatbots and training models, and an
+e5 match to it looks like any other. The partner list for a need read by the learned intent
+(``partners.listing``) listed the machine-learning partners for "Can you write PyTorch code to
+fine-tune a BERT model?".
 
 A request is one for programming help when it
 
@@ -65,6 +73,18 @@ _TECHNIQUE = re.compile(
     r"language models?|reinforcement|overfitting|regression|classifier|klassifikator\w*|"
     r"convolution\w*|diffusion|tokeni[sz]\w*)\b"
 )
+
+
+# a task for the assistant, named by the question's first word
+_TASK = re.compile(
+    r"^\W*(please\W+|bitte\W+)?(translate|uebersetze?|summari[sz]e|fass\w*|write|schreib\w*|"
+    r"draft|formulier\w*|proofread|rewrite|paraphrase|korrigier\w*|verfass\w*|erstelle? mir)\b"
+)
+
+
+def out_of_scope(question: str, names_us: bool = False) -> bool:
+    """A request the assistant does not serve: programming help or a writing task."""
+    return bool(_TASK.search(fold(question))) or asks_for_programming_help(question, names_us)
 
 
 def asks_for_programming_help(question: str, names_us: bool = False) -> bool:

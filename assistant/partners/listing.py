@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer.answer_types import expected_type
-from assistant.answer.scope import asks_for_programming_help
+from assistant.answer.scope import out_of_scope
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import Directory, Match
 from assistant.partners.intent import PartnerIntent
@@ -542,6 +542,8 @@ class PartnerLister:
         folded = fold(question)
         if _JOINS_ALLIANCE.search(folded):
             return None  # how to join the alliance is for its FAQ, whatever the asker works on
+        if out_of_scope(question):
+            return None  # "Translate this: 'Thank you for our workshop on responsible AI'"
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
@@ -775,7 +777,7 @@ class PartnerLister:
         ("we", "our"), with a topic the intent is sure of (``NEED_TOPIC_FLOOR``) and some sign
         of a search (``NEED_SEARCH_FLOOR``); not for a question asking a fact (a date, an
         amount, a number, read in its last sentence: the abstention stands), nor one naming a
-        partner, party politics or programming help.
+        partner, party politics, programming help or a writing task.
 
         On all partner probes and partners-dev, need lists on against off: recall 0.943 ->
         0.953, precision 0.922 both; no question of the gold and out-of-domain dev sets nor of
@@ -794,7 +796,7 @@ class PartnerLister:
             return None  # a fact is asked: the abstention stands
         if _POLITICS.search(folded):
             return None  # "Welche Partei sollte ich wählen, wenn mir KI-Förderung wichtig ist?"
-        if asks_for_programming_help(question):
+        if out_of_scope(question):
             # "Write me a Python function that reverses a linked list": algorithms
             return None
         if not _ORGANISATION_SPEAKS.search(folded) or (
