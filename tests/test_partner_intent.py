@@ -18,6 +18,7 @@ from assistant.pipeline import Assistant
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
 from tests.conftest import REAL_CORPUS
+from tests.fakes.openai_server import FakeOpenAI
 from tests.test_partners import directory  # noqa: F401 (the fixture)
 
 # dimension 0: "asks for someone", 1: "about gripping parts", 2: "about bread", 3: "wants it
@@ -251,15 +252,35 @@ def test_real_everyday_requests_get_no_partner(real: Assistant, question: str) -
     assert not real.ask(question).partners
 
 
+SPEDITION = (
+    "Unsere Spedition plant jeden Morgen von Hand, welcher Lkw welche Kunden in welcher "
+    "Reihenfolge anfährt, und die Touren sind trotzdem zu lang. Geht das nicht schlauer?"
+)
+
+
 def test_real_need_the_gate_abstains_on_gets_the_partners_of_its_topic(real: Assistant) -> None:
     """Told as a problem, with no word asking for partners (written for this test)."""
-    question = (
-        "Unsere Spedition plant jeden Morgen von Hand, welcher Lkw welche Kunden in welcher "
-        "Reihenfolge anfährt, und die Touren sind trotzdem zu lang. Geht das nicht schlauer?"
-    )
-    answer = real.ask(question)
+    answer = real.ask(SPEDITION)
     assert answer.answer.startswith("Eine direkte Antwort darauf enthält die Wissensbasis nicht")
     assert "rwth-ai-center" in (answer.partners or []) and answer.citations
+
+
+def test_real_need_list_is_the_same_in_llm_mode_and_asks_no_model(real_data_dir: Path) -> None:
+    """The set of partners comes from the profiles in both modes; the model is not asked."""
+    fake = FakeOpenAI.start()
+    try:
+        settings = load_settings(
+            data_dir=real_data_dir,
+            corpus_dir=REAL_CORPUS,
+            llm_base_url=fake.base_url,
+            llm_model="grounded",
+        )
+        assistant = build_assistant(settings)
+        answer = assistant.ask(SPEDITION)
+        assert answer.answer.startswith("Eine direkte Antwort darauf enthält die Wissensbasis")
+        assert "rwth-ai-center" in (answer.partners or []) and not fake.requests
+    finally:
+        fake.shutdown()
 
 
 def test_real_programming_help_is_refused_without_a_list(real: Assistant) -> None:
