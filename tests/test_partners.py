@@ -325,7 +325,7 @@ def test_looking_for_a_named_topic_is_a_partner_search(directory: Directory) -> 
 def test_where_to_find_a_named_topic_is_a_search_but_not_where_to_buy(directory: Directory) -> None:
     """ "Wo finde ich einen Co-Working-Platz?" names a topic (start-ups), no technology."""
     lister = PartnerLister(directory)
-    where = lister.request("Where can I find people doing robotics in Aachen?")
+    where = lister.request("Where can I find robotics courses in Aachen?")
     assert where is not None and where.topics == ["robotics"]
     assert lister.request("Where can I buy a robotics kit for my son?") is None
     assert lister.request("Wo finde ich die Pressemitteilung?") is None  # no topic

@@ -1,4 +1,4 @@
-"""Requests for programming help are out of scope, however close the sources come to them."""
+"""Programming help and writing tasks are out of scope, however close the sources come."""
 
 import pytest
 
