@@ -245,9 +245,7 @@ class Assistant:
         profile names, the topics they do name (not after the knowledge base said itself that
         the fact is unknown). Never for a request for personal data.
         """
-        if reason == "personal_data" or not _partners_under(where):
-            return None
-        if self.gate.guard.is_request(query):
+        if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
         fallback = self.extractive.routes.fallback[lang]
         listed = self.lister.need_answer(query, lang, fallback)

@@ -187,6 +187,19 @@ def test_an_amount_told_in_the_need_is_not_an_amount_asked(unsure: PartnerLister
     assert answer is not None and "uni" in (answer.partners or [])
     asked = "A machine should sort our parts by itself. How many parts can it sort per hour?"
     assert unsure.need_answer(asked, "en", "Ask the office.") is None
+    # ... nor when thanks follow, or an abbreviation stands in the asking sentence
+    thanks = "Our parts need sorting by itself. How many per hour can a machine do? Thanks!"
+    assert unsure.need_answer(thanks, "en", "Ask the office.") is None
+    example = "Our parts need sorting by itself. How many could e.g. a machine sort per hour?"
+    assert unsure.need_answer(example, "en", "Ask the office.") is None
+
+
+def test_a_need_list_hears_us_but_not_the_us(unsure: PartnerLister) -> None:
+    """ "for us" is an organisation speaking; "the US government" is a country."""
+    ours = "Staff here put parts into housings. Could a machine do it by itself for us?"
+    assert unsure.need_answer(ours, "en", "Ask the office.") is not None
+    country = "Staff in the US put parts into housings. Could a machine do it by itself?"
+    assert unsure.need_answer(country, "en", "Ask the office.") is None
 
 
 @pytest.mark.parametrize(
@@ -199,6 +212,7 @@ def test_an_amount_told_in_the_need_is_not_an_amount_asked(unsure: PartnerLister
         "Our staff put parts into housings all day; could that be easier?",  # no technology
         "Our staff bake bread all day; could a machine do it by itself?",  # no topic fits
         "Which party should we vote for so a machine puts our parts in by itself?",
+        "We would like to join the alliance: could a machine put our parts in by itself?",
     ],
 )
 def test_a_need_list_is_not_given_for_facts_code_named_partners_or_no_topic(

@@ -48,6 +48,8 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "Where does the mayor live?",
         "Who lives at Kapuzinergraben 19?",
         "Wo genau wohnen der Bürgermeister und seine Frau?",
+        "In welcher Straße wohnen Herr und Frau Hoos?",
+        "Wohnen Sie in Aachen, Herr Hoos?",
     ],
 )
 def test_requests_for_private_data_about_people_are_recognised(

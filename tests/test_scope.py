@@ -40,6 +40,12 @@ def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> No
         "How should we react to the EU AI Act?",
         "Wie können wir LoRa-Sensoren in der Stadt nutzen?",
         "How can we get an exception from the rule for small firms?",
+        "How can we detect rust on steel surfaces with AI?",
+        "Wie kann ich Bert Leibe erreichen?",
+        "Wie finden wir einen Partner, der uns bei SQL-Datenbanken hilft?",
+        "Gibt es bei den Partnern ein Tutorial zu Chatbots?",
+        "Which partner can write code for our robot?",  # a question about the partners
+        "Step by step: what should we pay attention to when applying for funding?",
     ],
 )
 def test_questions_about_the_alliance_and_its_partners_are_not(question: str) -> None:
@@ -68,3 +74,12 @@ def test_writing_tasks_are_out_of_scope(question: str) -> None:
 def test_questions_about_writing_are_not_tasks() -> None:
     assert not out_of_scope("Wer schreibt bei der Stadt die Pressemitteilungen zur Allianz?")
     assert not out_of_scope("Which partners work on translation software?")
+    assert not out_of_scope("Schreibt die Stadt Aachen Stellen im Bereich KI aus?")
+    assert not out_of_scope("Fassen die Partner ihre Ergebnisse irgendwo zusammen?")
+    assert not out_of_scope("Write to whom if we want to join?")
+
+
+def test_a_tool_named_on_a_partner_s_machine_is_no_programming_lesson() -> None:
+    question = "Wie kann ich auf JUPITER Rechenzeit für PyTorch-Training beantragen?"
+    assert asks_for_programming_help(question)  # read alone: a how-to on a tool
+    assert not asks_for_programming_help(question, names_us=True)

@@ -20,8 +20,9 @@ from assistant.text import fold
 
 # attributes only people have: where someone lives, their private lines, birth, marriage
 _INHERENTLY_PERSONAL = re.compile(
-    # "wohnen" only where someone lives: "der Beigeordnete für Wohnen" heads housing
-    r"\bwo\W+(\w+\W+){0,3}wohnen\b|"
+    # "wohnen", but not the housing a department is for: "der Beigeordnete für Wohnen,
+    # Soziales und Wirtschaft", "Bauen und Wohnen"
+    r"(?<!fuer )(?<!für )(?<!und )\bwohnen\b(?!,| und)|"
     r"\b(wohnt|wohnort|wohnadresse|heimadresse|privatadresse|privatanschrift|privatnummer|"
     r"private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"

@@ -36,14 +36,16 @@ import re
 from assistant.text import fold
 
 # programming languages, libraries, tools and errors (folded text); not words with an everyday
-# sense beside ("react", "LoRa" radio sensors, "terror")
+# sense beside ("react", "LoRa" radio sensors, "rust" on steel, "Bert", "terror") nor ones a
+# partner search names ("SQL-Datenbanken", "CUDA-Anwendungen" on JUPITER)
 _TOOLS = re.compile(
-    r"\b(python|pytorch|tensorflow|keras|jax|langchain|llama ?index|hugging ?face|scikit|"
-    r"sklearn|pandas|numpy|java|javascript|typescript|c\+\+|c#|golang|rust|sql|regex|bash|"
-    r"powershell|docker|kubernetes|cuda|html|css|reactjs|jupyter|api[- ]?key|qlora|"
-    r"llama ?\d|bert|gpt-?\d|json|yaml|excel-?makro|vba|stack ?trace|traceback|"
-    r"\w{3,}(error|exception)|out of memory|segfault)\b"
+    r"\b(python|pytorch|tensorflow|keras|langchain|llama ?index|hugging ?face|scikit|sklearn|"
+    r"pandas|numpy|javascript|typescript|c\+\+|golang|regex|powershell|docker|kubernetes|"
+    r"reactjs|jupyter|api[- ]?key|qlora|llama ?\d|gpt-?\d|excel-?makro|vba|stack ?trace|"
+    r"traceback|\w{3,}(error|exception)|out of memory|segfault)\b"
 )
+# the question is about the partners or the alliance, not a request to the assistant
+_ABOUT_US = re.compile(r"\b(partner\w*|allianz|alliance|aaa|mitglied\w*|members?)\b")
 # code as the thing to produce or repair
 _WRITE_CODE = re.compile(
     r"\b(schreib\w*|write|erstell\w*|generier\w*|generate|create|code|coden|programmier\w*|"
@@ -57,9 +59,9 @@ _WRITE_CODE = re.compile(
 # how to do something with a tool: "How do I fine-tune Llama 3 ...", "Wie fine-tune ich ..."
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would) (i|we|you)|how to|wie (kann|koennen|sollte?n?) (ich|wir|man)|"
-    r"wie \w+ (ich|wir|man)|was kann ich tun|what can i do|what'?s the best way|"
-    r"best way to|am besten|(kannst|koennen|can|could) (du|sie|you) (mir |uns |me |us )?"
-    r"(helfen|help))\b"
+    r"wie (fine-?tune|trainiere|programmiere|installiere|behebe|debugge|baue) (ich|wir|man)|"
+    r"was kann ich tun|what can i do|what'?s the best way|best way to|am besten|"
+    r"(kannst|koennen|can|could) (du|sie|you) (mir |uns |me |us )?(helfen|help))\b"
 )
 # being taught a machine-learning technique
 _TEACH = re.compile(
@@ -68,17 +70,23 @@ _TEACH = re.compile(
     r"tutorial|for dummies|einfach erklaert|explained simply)\b"
 )
 _TECHNIQUE = re.compile(
-    r"\b(backpropagation|gradient\w*|neural\w*|neuronal\w*|transformer\w*|attention|"
+    r"\b(backpropagation|gradient\w*|neural\w*|neuronal\w*|transformer\w*|"
     r"embedding\w*|fine-?tun\w*|chatbot\w*|rag|retrieval|prompt\w*|llms?|sprachmodell\w*|"
     r"language models?|reinforcement|overfitting|regression|classifier|klassifikator\w*|"
     r"convolution\w*|diffusion|tokeni[sz]\w*)\b"
 )
 
 
-# a task for the assistant, named by the question's first word
+# a task for the assistant, named by the question's first word in the imperative: "Schreib
+# mir ...", "Write a post ...", "Fass mir diesen Text zusammen"; not "Schreibt die Stadt
+# Stellen aus?", "Write to whom ...?", "Fassen die Partner ihre Ergebnisse zusammen?"
 _TASK = re.compile(
-    r"^\W*(please\W+|bitte\W+)?(translate|uebersetze?|summari[sz]e|fass\w*|write|schreib\w*|"
-    r"draft|formulier\w*|proofread|rewrite|paraphrase|korrigier\w*|verfass\w*|erstelle? mir)\b"
+    r"^\W*(please\W+|bitte\W+)?("
+    r"translate|uebersetze?|summari[sz]e|proofread|rewrite|paraphrase|"
+    r"(schreib|schreibe|fass|fasse|formulier|formuliere|verfass|verfasse|korrigier|korrigiere|"
+    r"erstell|erstelle) (mir|uns|bitte|einen|eine|ein|den|die|das|diesen|diese|dieses|meinen|"
+    r"meine)|(write|draft) (me|us|a|an|the|my|our|this)"
+    r")\b"
 )
 
 
@@ -90,13 +98,19 @@ def out_of_scope(question: str, names_us: bool = False) -> bool:
 def asks_for_programming_help(question: str, names_us: bool = False) -> bool:
     """Whether the question asks the assistant to write, fix or teach code or an ML technique.
 
-    ``names_us``: the question names the alliance or an organisation of the corpus; it may
+    A question about the partners or the alliance is none ("Which partner can write code for
+    our robot?"). ``names_us``: the question names an organisation of the corpus; it may
     still ask for code ("I have access to JUPITER now. Can you write me a PyTorch training
-    loop?"), but not to be taught ("Erklär mir, wie das Lamarr-Institut Transformer nutzt").
+    loop?"), but not to be taught or shown a tool ("Wie kann ich auf JUPITER Rechenzeit für
+    PyTorch-Training beantragen?", "Erklär mir, wie das Lamarr-Institut Transformer nutzt").
     """
     folded = fold(question)
+    if _ABOUT_US.search(folded):
+        return False
     if _WRITE_CODE.search(folded):
         return True
-    if _TOOLS.search(folded) and (_HOW_TO.search(folded) or _WRITE_CODE.search(folded)):
+    if names_us:
+        return False
+    if _TOOLS.search(folded) and _HOW_TO.search(folded):
         return True
-    return not names_us and bool(_TEACH.search(folded) and _TECHNIQUE.search(folded))
+    return bool(_TEACH.search(folded) and _TECHNIQUE.search(folded))

@@ -147,10 +147,7 @@ _ASKS_WHERE = re.compile(
     r"bekomme|bekommen|kriege|kriegen|finde|finden|gibt es|gibts)\b"
 )
 # "Wo kann ich in Aachen einen günstigen Laptop mit KI-Chip kaufen?" is shopping
-_BUYS = re.compile(
-    r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|guenstig\w*|billig\w*|"
-    r"preiswert\w*|cheap\w*|second-?hand|gebraucht\w*)\b"
-)
+_BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|second-?hand)\b")
 # "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
 _SEPARATE_NEEDS = re.compile(
     r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with|arbeitet|forscht|macht|"
@@ -235,7 +232,8 @@ _JOINS_ALLIANCE = re.compile(
     r"dazukommen)\b"
     rf"|\b{_US} (\w+ ){{0,3}}(beitreten|beizutreten)\b"
 )
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+# sentence ends, not after "z. B.", "e.g.", "Dr." (a dot after fewer than three letters)
+_SENTENCES = re.compile(r"(?<=[?!])\s+|(?<=[^\W\d_]{3}\.)\s+")
 # a need list is for an organisation telling its need ("we", "our", "unser"), only with a
 # topic the intent is sure of and some sign of a search. Chosen on two dev sets: the partner
 # probes (9 of its 10 need lists kept) and ``benchmarks/ood_probes.jsonl``, 200 questions no
@@ -244,10 +242,12 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 # them got a need list without these conditions, none with them. The out-of-domain ``test``
 # split had shown the loss first (abstained 91.5% -> 85.9% with the unconditioned lists)
 _ORGANISATION_SPEAKS = re.compile(r"\b(we|our|ours|wir|unser\w*|uns)\b")
+_US_SPEAKS = re.compile(r"\bus\b")  # read in the question as written: "US" is a country
 NEED_TOPIC_FLOOR = 0.85
 NEED_SEARCH_FLOOR = 0.2
 _POLITICS = re.compile(
-    r"\b(partei\w*|waehl\w*|wahlen|wahlkampf|election\w*|vote|voting|political part\w*)\b"
+    r"\b(partei\w*|\w*wahlkampf|(bundestags|landtags|kommunal|europa)wahl\w*|wahlen|"
+    r"election\w*|vote for|voting|political part\w*)\b"
 )
 # asks who can help or whom to turn to: "Wer in der Allianz kann uns dabei helfen?"
 _ASKS_WHO_HELPS = re.compile(
@@ -556,7 +556,7 @@ class PartnerLister:
                 _ASKS_WHERE.search(folded)
                 and not _BUYS.search(folded)
                 and (
-                    (intent is not None and self.wants_technology(question))
+                    self.wants_technology(question)
                     or bool(self.directory.vocabulary.find(question))
                 )
             )
@@ -694,9 +694,11 @@ class PartnerLister:
         "I only answer questions about the alliance"; the company asking needs the words the
         profiles use, or the directory.
         """
-        if not self.directory or self.directory.named_in(question):
+        if not self.directory or self.directory.named_in(question) or out_of_scope(question):
             return None
         folded = _mend_typos(fold(question))
+        if _JOINS_ALLIANCE.search(folded):
+            return None
         if not (_ASKS_WHICH_PARTNERS.search(folded) or _ASKS_WHO_HELPS.search(folded)):
             return None
         vocabulary = self.directory.vocabulary
@@ -789,19 +791,22 @@ class PartnerLister:
         if intent is None or not self.directory or self.directory.named_in(question):
             return None
         folded = fold(question)
-        # the question is the last sentence: "... wissen wir nie, wie viel Strom am nächsten
-        # Tag ins Netz kommt. Lässt sich das besser abschätzen?" tells an amount, asks none
-        asked = _SENTENCES.split(question.strip())[-1]
-        if _ASKS_FACT.search(fold(asked)) or expected_type(asked) is not None:
+        if _JOINS_ALLIANCE.search(folded):
+            return None  # how to join is for the FAQ (``request``)
+        # what is asked stands in the sentences with a question mark (else the last one): "...
+        # wissen wir nie, wie viel Strom am nächsten Tag ins Netz kommt. Lässt sich das besser
+        # abschätzen?" tells an amount and asks none
+        sentences = _SENTENCES.split(question.strip())
+        asked = [t for t in sentences if "?" in t] or sentences[-1:]
+        if any(_ASKS_FACT.search(fold(t)) or expected_type(t) is not None for t in asked):
             return None  # a fact is asked: the abstention stands
         if _POLITICS.search(folded):
             return None  # "Welche Partei sollte ich wählen, wenn mir KI-Förderung wichtig ist?"
         if out_of_scope(question):
             # "Write me a Python function that reverses a linked list": algorithms
             return None
-        if not _ORGANISATION_SPEAKS.search(folded) or (
-            intent.search_probability(question) < NEED_SEARCH_FLOOR
-        ):
+        speaks = _ORGANISATION_SPEAKS.search(folded) or _US_SPEAKS.search(question)
+        if not speaks or intent.search_probability(question) < NEED_SEARCH_FLOOR:
             return None
         known = self.directory.vocabulary.topics
         topics = [t for t in intent.topics(question, at_least=NEED_TOPIC_FLOOR) if t in known]
