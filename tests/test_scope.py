@@ -77,6 +77,7 @@ def test_questions_about_writing_are_not_tasks() -> None:
     assert not out_of_scope("Schreibt die Stadt Aachen Stellen im Bereich KI aus?")
     assert not out_of_scope("Fassen die Partner ihre Ergebnisse irgendwo zusammen?")
     assert not out_of_scope("Write to whom if we want to join?")
+    assert not out_of_scope("Erstelle mir eine Liste der Partner, die an Robotik arbeiten.")
 
 
 def test_a_tool_named_on_a_partner_s_machine_is_no_programming_lesson() -> None:

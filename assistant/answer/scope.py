@@ -91,8 +91,14 @@ _TASK = re.compile(
 
 
 def out_of_scope(question: str, names_us: bool = False) -> bool:
-    """A request the assistant does not serve: programming help or a writing task."""
-    return bool(_TASK.search(fold(question))) or asks_for_programming_help(question, names_us)
+    """A request the assistant does not serve: programming help or a writing task.
+
+    A task about the partners or the alliance is served as a question ("Erstelle eine Liste
+    der Partner, die an Robotik arbeiten").
+    """
+    folded = fold(question)
+    task = bool(_TASK.search(folded)) and not _ABOUT_US.search(folded)
+    return task or asks_for_programming_help(question, names_us)
 
 
 def asks_for_programming_help(question: str, names_us: bool = False) -> bool:

@@ -778,8 +778,9 @@ class PartnerLister:
         ideas how to speed this up?" met one). Only for an organisation telling its need
         ("we", "our"), with a topic the intent is sure of (``NEED_TOPIC_FLOOR``) and some sign
         of a search (``NEED_SEARCH_FLOOR``); not for a question asking a fact (a date, an
-        amount, a number, read in its last sentence: the abstention stands), nor one naming a
-        partner, party politics, programming help or a writing task.
+        amount, a number, read in the sentences it asks: the abstention stands), nor one
+        naming a partner, joining the alliance, party politics, programming help or a writing
+        task.
 
         On all partner probes and partners-dev, need lists on against off: recall 0.943 ->
         0.953, precision 0.922 both; no question of the gold and out-of-domain dev sets nor of
