@@ -535,15 +535,9 @@ class PartnerLister:
         A question naming a partner is about that partner ("Where is the digitalHUB's
         co-working space?"), not a search for partners.
         """
-        if not self.directory:
-            return None
-        if self.directory.named_in(question):
+        if self._never_a_search(question):
             return None
         folded = fold(question)
-        if _JOINS_ALLIANCE.search(folded):
-            return None  # how to join the alliance is for its FAQ, whatever the asker works on
-        if out_of_scope(question):
-            return None  # "Translate this: 'Thank you for our workshop on responsible AI'"
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
@@ -619,7 +613,23 @@ class PartnerLister:
             and intent.technology_probability(question) < SERVICE_FLOOR
         )
 
-    def need_topics(self, question: str, intent: PartnerIntent | None) -> list[str]:
+    def _never_a_search(self, question: str) -> bool:
+        """No partner list of any kind: no directory, a named partner, joining, out of scope.
+
+        A question naming a partner is about that partner; how to join the alliance is for its
+        FAQ, whatever the asker works on; "Translate this: 'Thank you for our workshop on
+        responsible AI'" and "Write me a Python function ..." (read as algorithms) ask a task.
+        """
+        return (
+            not self.directory
+            or bool(self.directory.named_in(question))
+            or bool(_JOINS_ALLIANCE.search(fold(question)))
+            or out_of_scope(question)
+        )
+
+    def need_topics(
+        self, question: str, intent: PartnerIntent | None, at_least: float | None = None
+    ) -> list[str]:
         """The topics of a need told in everyday words, read by the learned intent.
 
         "our presses keep failing, the sensor data nobody reads: who can help?"; only a need
@@ -628,11 +638,12 @@ class PartnerLister:
         of its lists 0.770 -> 0.557). Read before the question's unknown words are taken as
         a topic nobody covers: "warns the nurses early when someone on the ward deteriorates"
         holds words the corpus never saw and got "no partner", though its need is medical AI.
+        ``at_least``: more certainty than the intent's own threshold (``need_answer``).
         """
         if intent is None or not self.wants_technology(question):
             return []
         known = self.directory.vocabulary.topics  # staff may have removed a topic since
-        return [t for t in intent.topics(question) if t in known]
+        return [t for t in intent.topics(question, at_least) if t in known]
 
     def wants_technology(self, question: str) -> bool:
         """Whether the question is technical, or its need one for technology (``intent``)."""
@@ -694,11 +705,9 @@ class PartnerLister:
         "I only answer questions about the alliance"; the company asking needs the words the
         profiles use, or the directory.
         """
-        if not self.directory or self.directory.named_in(question) or out_of_scope(question):
+        if self._never_a_search(question):
             return None
         folded = _mend_typos(fold(question))
-        if _JOINS_ALLIANCE.search(folded):
-            return None
         if not (_ASKS_WHICH_PARTNERS.search(folded) or _ASKS_WHO_HELPS.search(folded)):
             return None
         vocabulary = self.directory.vocabulary
@@ -789,11 +798,9 @@ class PartnerLister:
         recall 0.661 -> 0.844, needs 0.19 -> 0.81.
         """
         intent = self.intent
-        if intent is None or not self.directory or self.directory.named_in(question):
+        if intent is None or self._never_a_search(question):
             return None
         folded = fold(question)
-        if _JOINS_ALLIANCE.search(folded):
-            return None  # how to join is for the FAQ (``request``)
         # what is asked stands in the sentences with a question mark (else the last one): "...
         # wissen wir nie, wie viel Strom am nächsten Tag ins Netz kommt. Lässt sich das besser
         # abschätzen?" tells an amount and asks none
@@ -803,15 +810,11 @@ class PartnerLister:
             return None  # a fact is asked: the abstention stands
         if _POLITICS.search(folded):
             return None  # "Welche Partei sollte ich wählen, wenn mir KI-Förderung wichtig ist?"
-        if out_of_scope(question):
-            # "Write me a Python function that reverses a linked list": algorithms
-            return None
         speaks = _ORGANISATION_SPEAKS.search(folded) or _US_SPEAKS.search(question)
         if not speaks or intent.search_probability(question) < NEED_SEARCH_FLOOR:
             return None
-        known = self.directory.vocabulary.topics
-        topics = [t for t in intent.topics(question, at_least=NEED_TOPIC_FLOOR) if t in known]
-        if not topics or not self.wants_technology(question):
+        topics = self.need_topics(question, intent, at_least=NEED_TOPIC_FLOOR)
+        if not topics:
             return None
         return self._list(Request(topics, [], False), lang, fallback, NEED_HEADING)
 
