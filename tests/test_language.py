@@ -1,0 +1,36 @@
+"""German or English: the language a question is answered in and matched against."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import detect_language
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        # no stop word at all: the n-gram model decides
+        ("JUPITER supercomputer inauguration date", "en"),
+        ("digitalHUB crowdfunding amount", "en"),
+        ("MID vouchers first NRW.BANK lottery date", "en"),
+        ("Gründungsdatum Forschungszentrum Jülich", "de"),
+        ("Fördervolumen JUPITER AI Factory", "de"),
+        # a tie of stop words ("was" is both), a German place name with an umlaut
+        ("When was Europe's first exascale supercomputer in Jülich inaugurated?", "en"),
+        ("Wann war die Eröffnung in Hürth?", "de"),
+        # clear votes stay with the vote
+        ("Wer leitet das Jülich Supercomputing Centre?", "de"),
+        ("Who is the director of the Jülich Supercomputing Centre?", "en"),
+        ("was machen die vom maskor institut eigentlich so?", "de"),
+    ],
+)
+def test_short_questions_and_german_names_are_read_in_their_language(
+    question: str, lang: str
+) -> None:
+    assert detect_language(question) == lang
+
+
+def test_text_without_words_gets_the_default() -> None:
+    assert detect_language("?!", default="en") == "en"
+    assert detect_language("") == "de"
