@@ -19,6 +19,15 @@ from assistant.partners.vocabulary import KIND_LABELS, TopicVocabulary
 from assistant.text import fold, split_sentences, stemmer, words
 from index.schemas import PartnerProfile
 
+# topics that describe the asker rather than the need when another topic is named: measured on
+# the dev questions ("digitaliserung im mittelstand, wer hilft?", "mittelständischer Hersteller
+# ... Roboter", "digital transformation of our family business"), requiring SME support as
+# well left out the partners their labels expect (the City for digitalisation, MASKOR for robots).
+# Their words are those of any profile ("funded", "advice"): only a partner listing such a topic
+# covers it ("SME AI funding" listed RWTH and the Lamarr Institute for being "funded"; on all
+# partner probes precision 0.942 -> 0.950, recall unchanged)
+CONTEXT_TOPICS = frozenset({"sme-support"})
+
 SOURCE = "partners/{id}.yaml"
 
 
@@ -157,6 +166,8 @@ class Directory:
         """For each topic the profile covers: the sentence naming it, else the listed topic."""
         reasons = []
         for topic in topics:
+            if topic in CONTEXT_TOPICS and topic not in profile.topics:
+                continue
             sentence = self._sentence_naming(profile, topic, lang)
             if sentence:
                 reasons.append(Reason(sentence, topic))
@@ -179,12 +190,16 @@ class Directory:
         return []
 
     def _sentence_naming(self, profile: PartnerProfile, topic: str, lang: Lang) -> str | None:
-        own = getattr(profile.description, lang)
-        other = getattr(profile.description, "en" if lang == "de" else "de")
-        for text in (own, other):
-            for sentence in split_sentences(text):
-                if self.vocabulary.named_in(topic, sentence):
-                    return sentence
+        """The profile's sentence naming the topic, in the reader's language only.
+
+        The other language's description used to be searched too: a second chance for a
+        loose synonym to match ("funded" for "funding"), and an English reason in a German
+        list. Without it, precision on all partner probes went 0.922 -> 0.942, recall 0.953
+        stayed.
+        """
+        for sentence in split_sentences(getattr(profile.description, lang)):
+            if self.vocabulary.named_in(topic, sentence):
+                return sentence
         return None
 
     def card(self, profile: PartnerProfile, lang: Lang) -> dict[str, Any]:
