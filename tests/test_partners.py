@@ -454,6 +454,41 @@ def test_sme_support_beside_another_topic_ranks_and_does_not_filter(
     assert alone is not None and set(alone.partners or []) == {"hub", "chamber"}
 
 
+def test_sme_support_is_covered_only_by_partners_listing_it(directory: Directory) -> None:
+    """A profile naming SMEs in passing does not offer SME support: those words are in any
+    profile (the corpus's RWTH and Lamarr Institute are "funded", a synonym's stem)."""
+    directory.profiles["hub"] = profile(
+        "hub", "association", ["sme-support"], "Berät KMU.", "Advises SMEs."
+    )
+    directory.profiles["centre"] = profile(
+        "centre",
+        "institute",
+        ["machine-learning"],
+        "Zu seinen Partnern gehören KMU und Hochschulen.",
+        "Its partners include SMEs and universities.",
+    )
+    lister = PartnerLister(directory)
+    for question, lang in (
+        ("Which partners support SMEs?", "en"),
+        ("Welche Partner unterstützen KMU?", "de"),
+    ):
+        answer = lister.answer(question, lang, "")
+        assert answer is not None and answer.partners == ["hub"], question
+
+
+def test_a_topic_is_matched_in_the_reader_s_language(directory: Directory) -> None:
+    """No English sentence as the reason in a German list, and no second chance to match."""
+    directory.profiles["works"] = profile(
+        "works", "institute", ["hpc"], "Eine Werkstatt in Aachen.", "A workshop that builds robots."
+    )
+    lister = PartnerLister(directory)
+    german = lister.answer("Welche Partner arbeiten an Robotik?", "de", "")
+    assert german is not None and "works" not in (german.partners or [])
+    assert "robots" not in german.answer
+    english = lister.answer("Which partners work on robotics?", "en", "")
+    assert english is not None and "works" in (english.partners or [])
+
+
 def test_a_kind_asked_with_a_topic_nobody_covers_lists_nobody(directory: Directory) -> None:
     """Not every institute: "Which institutes work on quantum computing?" has no answer."""
     lister = PartnerLister(directory, known=lambda w: w not in {"quantencomputing"})
