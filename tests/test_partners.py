@@ -90,7 +90,7 @@ def directory() -> Directory:
             profile(
                 "lab",
                 "institute",
-                ["hpc"],
+                ["hpc", "robotics"],
                 "Betreibt Supercomputer; baut auch Roboter.",
                 "Runs supercomputers; also builds robots.",
             ),
@@ -264,9 +264,10 @@ def test_list_answer_names_every_matching_partner_once_with_reason_and_contact(
 ) -> None:
     answer = PartnerLister(directory).answer("Which partners work on robotics?", "en", "ASK US")
     assert answer is not None and not answer.abstained
-    # listed as a topic first, then named in the description ("Medizinrobotik" is robotics)
+    # founding partner first; a profile naming the topic without listing it is not on the list
+    # (the clinic's "medical robotics": its listed topic is medical AI)
     assert answer.partners is not None and answer.partners[0] == "uni"
-    assert set(answer.partners) == {"uni", "lab", "clinic"}
+    assert set(answer.partners) == {"uni", "lab"}
     assert len(set(answer.partners)) == len(answer.partners)
     assert [c.source for c in answer.citations][0] == "partners/uni.yaml"
     lab = answer.partners.index("lab")
@@ -448,7 +449,7 @@ def test_sme_support_beside_another_topic_ranks_and_does_not_filter(
     answer = lister.answer("Which partners help SMEs with robotics?", "en", "")
     assert answer is not None and answer.partners is not None
     assert answer.partners[0] == "hub"  # covers both
-    assert {"uni", "lab", "clinic"} <= set(answer.partners)  # robotics without SME support
+    assert {"uni", "lab"} <= set(answer.partners)  # robotics without SME support
     assert "chamber" not in answer.partners  # SME support without robotics
     alone = lister.answer("Which partners support SMEs?", "en", "")
     assert alone is not None and set(alone.partners or []) == {"hub", "chamber"}
@@ -476,17 +477,34 @@ def test_sme_support_is_covered_only_by_partners_listing_it(directory: Directory
         assert answer is not None and answer.partners == ["hub"], question
 
 
-def test_a_topic_is_matched_in_the_reader_s_language(directory: Directory) -> None:
-    """No English sentence as the reason in a German list, and no second chance to match."""
+def test_the_reason_is_in_the_reader_s_language(directory: Directory) -> None:
+    """The sentence naming the topic in the reader's language, else the listed topic's label:
+    never the other language's sentence."""
     directory.profiles["works"] = profile(
-        "works", "institute", ["hpc"], "Eine Werkstatt in Aachen.", "A workshop that builds robots."
+        "works", "institute", ["robotics"], "Eine Werkstatt in Aachen.", "A workshop for robots."
     )
     lister = PartnerLister(directory)
     german = lister.answer("Welche Partner arbeiten an Robotik?", "de", "")
-    assert german is not None and "works" not in (german.partners or [])
-    assert "robots" not in german.answer
+    assert german is not None and "works" in (german.partners or [])
+    assert "robots" not in german.answer and "Themen: Robotik" in german.answer
     english = lister.answer("Which partners work on robotics?", "en", "")
-    assert english is not None and "works" in (english.partners or [])
+    assert english is not None and "A workshop for robots." in english.answer
+
+
+def test_a_profile_naming_a_topic_it_does_not_list_is_not_listed(directory: Directory) -> None:
+    """The curated topics decide; a description may name many fields in passing ("applications
+    in health, energy, climate, education, media, public sector and finance")."""
+    directory.profiles["factory"] = profile(
+        "factory",
+        "infrastructure",
+        ["hpc"],
+        "Rechenzeit für Anwendungen in Gesundheit, Energie und Robotik.",
+        "Compute for applications in health, energy and robotics.",
+    )
+    answer = PartnerLister(directory).answer("Which partners work on robotics?", "en", "")
+    assert answer is not None and "factory" not in (answer.partners or [])
+    found = directory.search("robotics", lang="en")
+    assert "factory" in [m.profile.id for m in found]  # the directory's search still finds it
 
 
 def test_a_kind_asked_with_a_topic_nobody_covers_lists_nobody(directory: Directory) -> None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from assistant.answer.answer_types import expected_type
 from assistant.answer.scope import out_of_scope
 from assistant.models import Answer, Citation, Lang
-from assistant.partners.directory import CONTEXT_TOPICS, Directory, Match
+from assistant.partners.directory import Directory, Match
 from assistant.partners.intent import PartnerIntent
 from assistant.partners.vocabulary import (
     KIND_LABELS,
@@ -200,6 +200,11 @@ _ASKS_WHICH_PARTNERS = re.compile(
     r"\b(welche[rnms]?|which|any|gibt es|is there|are there)\W+(\w+\W+)?"
     r"(partner\w*|mitglied\w*|members?|organi[sz]ations?|einrichtung\w*|institution\w*)\b"
 )
+# topics that describe the asker rather than the need when another topic is named: measured on
+# the dev questions ("digitaliserung im mittelstand, wer hilft?", "mittelständischer Hersteller
+# ... Roboter", "digital transformation of our family business"), requiring SME support as
+# well left out the partners their labels expect (the City for digitalisation, MASKOR for robots)
+CONTEXT_TOPICS = frozenset({"sme-support"})
 SERVICE_FLOOR = 0.1  # see ``PartnerLister._service_for_smes``
 # one need word points to a topic only in a question about AI, data, software, research,
 # innovation or production: "Wer kann die Heizung reparieren?" is not for the energy partners,
