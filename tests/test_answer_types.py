@@ -44,6 +44,10 @@ TODAY = dt.date(2026, 11, 27)
         ("What is the e-mial adress of the office?", "email"),
         ("Wie lautet die Adrese vom OecherLab?", "address"),
         ("Welche Öfnungszeiten hat das Lab?", "hours"),
+        # "address" the verb asks for no postal address
+        ("Who is the director there, so I can address the invitation?", "role"),
+        ("How should we address the mayor?", None),
+        ("What address can I use for the OecherLab?", "address"),
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:

@@ -123,8 +123,11 @@ _ASKS_URL = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(de|com|org|eu|ai|digital|nrw|net|info)\b", re.I)
+# "address" after "to", a modal or a pronoun is the verb: "Who is the director, so I can address
+# the invitation?" asks for a name (it read as a question for a postal address)
 _ASKS_ADDRESS = re.compile(
-    r"\b(adresse|anschrift|address|postleitzahl|postal code|zip code|which street|"
+    r"\b(adresse|anschrift|(?<!\bto )(?<!\bcan )(?<!\bcould )(?<!\bwill )(?<!\bwould )"
+    r"(?<!\bshould )(?<!\bi )(?<!\bwe )address|postleitzahl|postal code|zip code|which street|"
     r"welche[rn]? stra(ß|ss)e|an welcher stra(ß|ss)e|on which (road|street))\b",
     re.IGNORECASE,
 )
