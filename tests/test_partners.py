@@ -330,6 +330,9 @@ def test_where_to_find_a_named_topic_is_a_search_but_not_where_to_buy(directory:
     assert where is not None and where.topics == ["robotics"]
     assert lister.request("Where can I buy a robotics kit for my son?") is None
     assert lister.request("Wo finde ich die Pressemitteilung?") is None  # no topic
+    # the where-clause may follow a greeting or the need
+    after = lister.request("moin, brauch nen robotik kurs, wo krieg ich sowas her?")
+    assert after is not None and after.topics == ["robotics"]
 
 
 def test_who_invented_or_whom_to_bet_on_asks_no_partner() -> None:
