@@ -34,6 +34,30 @@ def test_sentences_of_a_much_better_chunk_win_over_a_slightly_closer_sentence() 
     assert plain.chosen[0].hit is other  # what the chunk term changes
 
 
+def test_a_sentence_in_the_other_language_gets_back_what_e5_takes_across_languages() -> None:
+    """The English summary scores 0.88, the German detail 0.84 against an English question:
+    across languages that is as close as 0.89 would be, so the detail is quoted first."""
+    summary = hit(
+        "1",
+        0.90,
+        [("Microsoft announced data centres in Bergheim and Bedburg.", 0.88)],
+        language="en",
+        source="faq/companies.yaml#microsoft",
+    )
+    detail = hit(
+        "2",
+        0.90,
+        [("Microsoft baut in Bergheim im Industriepark INKA :terra nova.", 0.84)],
+        language="de",
+        source="documents/region.md",  # German only: no English twin
+    )
+    question = "What is the name of the industrial park in Bergheim?"
+    evidence = gather(question, "en", [summary, detail], None)  # type: ignore[arg-type]
+    assert evidence.chosen[0].hit is detail
+    same = gather(question, "en", [summary, detail], None, ranking=Ranking(cross_language=0.0))  # type: ignore[arg-type]
+    assert same.chosen[0].hit is summary
+
+
 def test_statements_of_gaps_compete_but_are_never_quoted() -> None:
     gap = hit("1", 0.9, [("Eine Hausnummer nennen die Quellen nicht.", 0.9)])
     fact = hit("2", 0.85, [("Die Geschäftsstelle liegt in der Hauptstraße.", 0.8)])
