@@ -78,6 +78,16 @@ def test_personal_data_requests_are_refused_whatever_the_model_says() -> None:
     assert not decision.answer and decision.reason == "personal_data"
 
 
+def test_another_place_s_office_is_out_of_domain_unless_a_quote_names_it() -> None:
+    gate = AnswerGate(stub(30.0), keyword_index())
+    aachen = evidence("Oberbürgermeisterin Sibylle Keupen begrüßte die Allianz in Aachen.")
+    decision = gate.decide("Wer ist Oberbürgermeister von Düsseldorf?", "de", aachen)
+    assert not decision.answer and decision.reason == "out_of_domain"
+    assert gate.decide("Wer ist die Oberbürgermeisterin von Aachen?", "de", aachen).answer
+    juelich = evidence("Der Bürgermeister von Jülich eröffnete das neue Zentrum.")
+    assert gate.decide("Wer ist Bürgermeister von Jülich?", "de", juelich).answer
+
+
 def test_a_best_match_stating_a_gap_gives_that_reason() -> None:
     decision = AnswerGate(stub(-3.0), keyword_index()).decide(
         "Wie hoch sind die Mitgliedsbeiträge?", "de", evidence(TEXTS[2])

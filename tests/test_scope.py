@@ -1,8 +1,14 @@
-"""Programming help and writing tasks are out of scope, however close the sources come."""
+"""Programming help, writing tasks and other places' politics are out of scope, however close
+the sources come."""
 
 import pytest
 
-from assistant.answer.scope import asks_for_programming_help, out_of_scope
+from assistant.answer.scope import (
+    asks_for_programming_help,
+    names_office_of,
+    office_elsewhere,
+    out_of_scope,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,3 +90,35 @@ def test_a_tool_named_on_a_partner_s_machine_is_no_programming_lesson() -> None:
     question = "Wie kann ich auf JUPITER Rechenzeit für PyTorch-Training beantragen?"
     assert asks_for_programming_help(question)  # read alone: a how-to on a tool
     assert not asks_for_programming_help(question, names_us=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("Wer ist Oberbürgermeister von Düsseldorf?", "duesseldorf"),
+        ("Oberbürgermeisterin Bonn", "bonn"),
+        ("What did the mayor of Cologne say about AI?", "cologne"),
+        ("Wer ist Landrat im Kreis Düren?", "dueren"),
+        ("Who is the Minister-President of North Rhine-Westphalia?", "north rhine-westphalia"),
+        ("Wie heißt der Kölner Oberbürgermeister?", "koeln"),
+    ],
+)
+def test_offices_of_other_places_are_recognised(question: str, place: str) -> None:
+    assert office_elsewhere(question) == place
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist die Oberbürgermeisterin von Aachen?",  # the alliance's city
+        "Who is the president of Forschungszentrum Jülich?",  # an organisation, no politics
+        "Welche Partner sitzen in Köln?",  # a place, no office
+    ],
+)
+def test_aachen_organisations_and_places_alone_are_not(question: str) -> None:
+    assert office_elsewhere(question) is None
+
+
+def test_a_source_naming_the_office_of_that_place_answers_it() -> None:
+    assert names_office_of("juelich", "Der Bürgermeister von Jülich eröffnete das Zentrum.")
+    assert not names_office_of("juelich", "Oberbürgermeisterin Sibylle Keupen sprach in Aachen.")

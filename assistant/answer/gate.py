@@ -7,9 +7,10 @@ knowledge base answers the question and, when it does not, the reason.
 The probability comes from a logistic model fitted on data (``benchmarks/fit_gate.py``: the
 alliance ``dev`` questions, the out-of-domain ``dev`` questions and the ``dev`` articles of
 XQuAD with passages removed), stored with its threshold in ``gate_model.json``. Nothing in it
-is tuned by hand; the ``test`` splits only report. Two rules sit beside the model because they
-are policy, not relevance: requests for personal data are refused
-(``personal.PersonalDataGuard``), and so are programming help and writing tasks (``scope``).
+is tuned by hand; the ``test`` splits only report. Rules sit beside the model because they are
+policy, not relevance: requests for personal data are refused (``personal.PersonalDataGuard``),
+and so are programming help, writing tasks and questions about other places' office holders
+(``scope``).
 What the old answer stage had as vetoes are features here: as vetoes they did not pay on dev
 (mean of the five dev rates of ``benchmarks/fit_gate.py``): the expected answer type
 (``type_missing``; as a veto 0.831 -> 0.832, within noise) and statements that something is
@@ -31,7 +32,7 @@ from assistant.answer.evidence import Evidence
 from assistant.answer.features import gate_features
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.personal import PersonalDataGuard
-from assistant.answer.scope import out_of_scope
+from assistant.answer.scope import names_office_of, office_elsewhere, out_of_scope
 from assistant.models import Lang, Reason
 from assistant.retrieve.keyword import KeywordIndex
 from assistant.text import fold
@@ -141,6 +142,9 @@ class AnswerGate:
             return Decision(False, 0.0, "personal_data", features)
         if out_of_scope(question, self.names_us(question)):
             return Decision(False, 0.0, "out_of_domain", features)
+        place = office_elsewhere(question)
+        if place and not any(names_office_of(place, c.sentence) for c in evidence.chosen):
+            return Decision(False, 0.0, "out_of_domain", features)  # another place's politics
         probability = self.model.answerable.probability(features)
         if probability >= self.threshold and evidence.chosen:
             return Decision(True, probability, None, features)

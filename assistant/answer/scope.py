@@ -1,4 +1,4 @@
-"""Requests the assistant does not serve: programming help and writing tasks.
+"""Requests the assistant does not serve: programming help, writing tasks, other places' politics.
 
 The assistant answers questions about the alliance; it does not write, fix or teach code, nor
 translate, summarise or draft texts. Such a request is a policy matter like requests for
@@ -27,6 +27,12 @@ A request is one for programming help when it
 * asks to be taught a machine-learning technique ("Erklär mir Backpropagation", "step by
   step") without naming the alliance or one of its organisations: "Erklär mir, was die AI
   Alliance Aachen ist" is a question for the knowledge base.
+
+Politics of other places (``office_elsewhere``): who holds an office of a city, district, state
+or country other than Aachen. The knowledge base quotes Aachen's lord mayor on the alliance, and
+e5 puts "Wer ist Oberbürgermeister von Düsseldorf?" as close to that as a paraphrase
+("Oberbürgermeister Köln 2026" was answered with Sibylle Keupen, probability 0.69). Unless a
+quoted sentence names that office with that place, the gate abstains as out of domain.
 """
 
 from __future__ import annotations
@@ -75,6 +81,49 @@ _TECHNIQUE = re.compile(
     r"language models?|reinforcement|overfitting|regression|classifier|klassifikator\w*|"
     r"convolution\w*|diffusion|tokeni[sz]\w*)\b"
 )
+
+
+# political offices (folded text; not "Präsident", which universities and research centres have
+# too); and the places whose politics are not the alliance's: German cities, the towns around
+# Aachen, the states, neighbouring and capital cities
+_OFFICE = re.compile(
+    r"\b((ober)?buergermeister\w*|(lord )?mayors?\b|landr(at|aetin|aete)\w*|"
+    r"ministerpraesident\w*|minister-president|prime minister|premierminister\w*|premier|"
+    r"regierungschef\w*|governor|gouverneur\w*|(bundes)?kanzler\w*|chancellor|"
+    r"stadtrat|city council|gemeinderat|bundespraesident\w*|federal president)\b"
+)
+# "Kölner", "Düsseldorfer", "Bonner": the adjective of a place names it too
+_PLACE = re.compile(
+    r"\b(berlin|hamburg|muenchen|munich|koeln|cologne|frankfurt|stuttgart|duesseldorf|leipzig|"
+    r"dortmund|essen|bremen|dresden|hannover|hanover|nuernberg|nuremberg|duisburg|bochum|"
+    r"wuppertal|bielefeld|bonn|muenster|mannheim|karlsruhe|augsburg|wiesbaden|"
+    r"moenchengladbach|gelsenkirchen|krefeld|kiel|magdeburg|freiburg|mainz|luebeck|erfurt|"
+    r"rostock|kassel|potsdam|saarbruecken|schwerin|oberhausen|hagen|hamm|muelheim|"
+    r"leverkusen|solingen|neuss|paderborn|siegen|guetersloh|dueren|juelich|huerth|"
+    r"eschweiler|stolberg|wuerselen|herzogenrath|alsdorf|baesweiler|heinsberg|erkelenz|"
+    r"bergheim|bedburg|elsdorf|kerpen|frechen|euskirchen|monschau|simmerath|roetgen|nrw|"
+    r"nordrhein-westfalen|north rhine-westphalia|bayern|bavaria|hessen|hesse|sachsen|saxony|"
+    r"niedersachsen|lower saxony|baden-wuerttemberg|rheinland-pfalz|brandenburg|thueringen|"
+    r"thuringia|schleswig-holstein|saarland|mecklenburg-vorpommern|sachsen-anhalt|"
+    r"deutschland|germany|maastricht|luettich|liege|luik|eindhoven|heerlen|kerkrade|eupen|"
+    r"leuven|bruessel|brussels|amsterdam|rotterdam|paris|london|wien|vienna|zuerich|rom|"
+    r"rome|madrid|warschau|warsaw|prag|prague|washington)(er|s)?\b"
+)
+
+
+def office_elsewhere(question: str) -> str | None:
+    """The place, when the question asks about an office of a place other than Aachen."""
+    folded = fold(question)
+    if not _OFFICE.search(folded) or "aachen" in folded:
+        return None
+    place = _PLACE.search(folded)
+    return place.group(1) if place else None
+
+
+def names_office_of(place: str, sentence: str) -> bool:
+    """The sentence names a political office together with ``place`` (a folded place name)."""
+    folded = fold(sentence)
+    return bool(_OFFICE.search(folded)) and re.search(rf"\b{re.escape(place)}", folded) is not None
 
 
 # a task for the assistant, named by the question's first word in the imperative: "Schreib
