@@ -195,7 +195,13 @@ def detect_language(text: str, default: Lang = "de") -> Lang:
 
 @cache
 def _identifier() -> Any:
-    """langid.py's model restricted to German and English (loaded once, ~0.4 s)."""
-    from py3langid.langid import _load_identifier
+    """langid.py's model restricted to German and English (loaded once, ~0.4 s).
 
-    return _load_identifier(langs=["de", "en"])
+    An instance of its own: the package's module-level identifier (``py3langid.classify``) is
+    shared with any other user in the process, and restricting it would change their answers.
+    """
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(["de", "en"])
+    return identifier
