@@ -47,6 +47,8 @@ TODAY = dt.date(2026, 11, 27)
         # "address" the verb asks for no postal address
         ("Who is the director there, so I can address the invitation?", "role"),
         ("How should we address the mayor?", None),
+        ("Can you address my concern?", None),
+        ("Where should we address the invoice?", "address"),  # where to send it
         ("What address can I use for the OecherLab?", "address"),
     ],
 )

@@ -330,9 +330,12 @@ def test_where_to_find_a_named_topic_is_a_search_but_not_where_to_buy(directory:
     assert where is not None and where.topics == ["robotics"]
     assert lister.request("Where can I buy a robotics kit for my son?") is None
     assert lister.request("Wo finde ich die Pressemitteilung?") is None  # no topic
-    # the where-clause may follow a greeting or the need
+    # the where-clause may follow a greeting or the need, not any other sentence
     after = lister.request("moin, brauch nen robotik kurs, wo krieg ich sowas her?")
     assert after is not None and after.topics == ["robotics"]
+    greeted = lister.request("Hallo wo finde ich Robotik-Kurse?")
+    assert greeted is not None and greeted.topics == ["robotics"]
+    assert lister.request("Wir bauen Roboter. Wo finde ich die Pressemitteilung?") is None
 
 
 def test_who_invented_or_whom_to_bet_on_asks_no_partner() -> None:
@@ -508,6 +511,11 @@ def test_a_profile_naming_a_topic_it_does_not_list_is_not_listed(directory: Dire
     assert answer is not None and "factory" not in (answer.partners or [])
     found = directory.search("robotics", lang="en")
     assert "factory" in [m.profile.id for m in found]  # the directory's search still finds it
+    directory.profiles["works"] = profile(
+        "works", "institute", ["hpc"], "Eine Werkstatt in Aachen.", "A workshop for robots."
+    )
+    works = [m for m in directory.search("Roboter", lang="de") if m.profile.id == "works"]
+    assert works and [r.text for r in works[0].reasons] == ["Themen: Robotik"]  # never empty
 
 
 def test_a_kind_asked_with_a_topic_nobody_covers_lists_nobody(directory: Directory) -> None:

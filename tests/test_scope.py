@@ -97,10 +97,11 @@ def test_a_tool_named_on_a_partner_s_machine_is_no_programming_lesson() -> None:
     [
         ("Wer ist Oberbürgermeister von Düsseldorf?", "duesseldorf"),
         ("Oberbürgermeisterin Bonn", "bonn"),
-        ("What did the mayor of Cologne say about AI?", "cologne"),
+        ("What did the mayor of Cologne say about AI?", "koeln"),
         ("Wer ist Landrat im Kreis Düren?", "dueren"),
-        ("Who is the Minister-President of North Rhine-Westphalia?", "north rhine-westphalia"),
+        ("Who is the Minister-President of North Rhine-Westphalia?", "nrw"),
         ("Wie heißt der Kölner Oberbürgermeister?", "koeln"),
+        ("Who is Cologne's mayor?", "koeln"),
     ],
 )
 def test_offices_of_other_places_are_recognised(question: str, place: str) -> None:
@@ -112,7 +113,15 @@ def test_offices_of_other_places_are_recognised(question: str, place: str) -> No
     [
         "Wer ist die Oberbürgermeisterin von Aachen?",  # the alliance's city
         "Who is the president of Forschungszentrum Jülich?",  # an organisation, no politics
+        "Wer ist Kanzler der Universität zu Köln?",  # a university's office
         "Welche Partner sitzen in Köln?",  # a place, no office
+        # an office and a place in one question, but not that place's office
+        "Was sagte die Oberbürgermeisterin über das Forschungszentrum Jülich?",
+        "Hat die Oberbürgermeisterin was zur KI in NRW gesagt?",
+        "Does the mayor support AI start-ups in Germany?",
+        "Is JUPITER the premier supercomputer in Germany?",
+        "Welcher Bürgermeister hat das Essen beim Hackathon bezahlt?",
+        "Weißt du, ob Jülich beim JUPITER-Projekt beteiligt ist?",
     ],
 )
 def test_aachen_organisations_and_places_alone_are_not(question: str) -> None:
@@ -121,4 +130,6 @@ def test_aachen_organisations_and_places_alone_are_not(question: str) -> None:
 
 def test_a_source_naming_the_office_of_that_place_answers_it() -> None:
     assert names_office_of("juelich", "Der Bürgermeister von Jülich eröffnete das Zentrum.")
+    assert names_office_of("koeln", "The mayor of Cologne opened it.")  # either spelling
     assert not names_office_of("juelich", "Oberbürgermeisterin Sibylle Keupen sprach in Aachen.")
+    assert not names_office_of("koeln", "Oberbürgermeisterin Keupen begrüßte Gäste aus Köln.")

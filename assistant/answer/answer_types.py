@@ -124,11 +124,17 @@ _ASKS_URL = re.compile(
 )
 _URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(de|com|org|eu|ai|digital|nrw|net|info)\b", re.I)
 # "address" after "to", a modal or a pronoun is the verb: "Who is the director, so I can address
-# the invitation?" asks for a name (it read as a question for a postal address)
+# the invitation?" asks for a name (it read as a question for a postal address); asked "where"
+# it is where to send something ("Where should we address the invoice?")
+_VERB_BEFORE = "".join(
+    rf"(?<!\b{w} )"
+    for w in ("to", "can", "could", "will", "would", "should", "may", "must", "shall", "i", "we")
+    + ("you", "they")
+)
 _ASKS_ADDRESS = re.compile(
-    r"\b(adresse|anschrift|(?<!\bto )(?<!\bcan )(?<!\bcould )(?<!\bwill )(?<!\bwould )"
-    r"(?<!\bshould )(?<!\bi )(?<!\bwe )address|postleitzahl|postal code|zip code|which street|"
-    r"welche[rn]? stra(ß|ss)e|an welcher stra(ß|ss)e|on which (road|street))\b",
+    rf"\b(adresse|anschrift|{_VERB_BEFORE}address|postleitzahl|postal code|zip code|which street|"
+    r"welche[rn]? stra(ß|ss)e|an welcher stra(ß|ss)e|on which (road|street))\b"
+    r"|^\W*(where|wohin)\b.*\baddress\b",
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(

@@ -52,7 +52,8 @@ class Ranking:
     margin: float = 0.06  # sentences this close to the best one are quoted with it
     # e5 scores a question lower against a sentence in the other language: the same XQuAD
     # answer sentence is 0.050 closer to the German question than to its English twin (median
-    # of 391 pairs of the dev articles, ``python -m benchmarks.ranking --cross-gap``).
+    # of 391 pairs of the dev articles, ``python -m benchmarks.ranking --cross-gap``; measured
+    # for English questions over German text, applied both ways).
     # Sentences in the other language get that back, so a German-only detail can outrank an
     # English summary without it ("What is the name of the industrial park in Bergheim ...?":
     # the English FAQ names the towns, the German document the park). Gold dev and all gold

@@ -3,8 +3,9 @@
 Built from the index (each partner chunk carries its whole profile), so it always shows what
 the chat answers from. One search serves the directory tab, the ``/partners`` API and the
 chat's list answers ("Which partners work on robotics?"): a partner matches a topic when its
-profile lists the topic or its description names it (by a label or synonym, in either
-language), and the reason it matches is kept, with the sentence that says so.
+profile lists the topic (``covers``), and the reason it matches is kept: the sentence of its
+description naming the topic in the reader's language, else the topic. The directory's search
+box also finds a profile whose description names a topic it does not list.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ class Directory:
             # a search may find a topic the profile only names ("Supercomputer" in a text)
             named = [t for t in topics if t not in profile.topics and self._names(profile, t)]
             reasons += [
-                Reason(s, t) for t in named if (s := self._sentence_naming(profile, t, lang))
+                Reason(self._sentence_naming(profile, t, lang) or self._label(t, lang), t)
+                for t in named
             ]
             text = _overlap(words, _profile_text(profile))
             listed = sum(t in profile.topics for t in topics)
@@ -163,6 +165,10 @@ class Directory:
         """
         return topic in profile.topics
 
+    def _label(self, topic: str, lang: Lang) -> str:
+        """The reason line for a topic no sentence names: "Themen: Robotik"."""
+        return f"{TOPICS_LINE[lang]}: {self.vocabulary.label(topic, lang)}"
+
     def _names(self, profile: PartnerProfile, topic: str) -> bool:
         """The profile's description (either language) names ``topic``."""
         return any(
@@ -177,21 +183,19 @@ class Directory:
             if not self.covers(profile, topic):
                 continue
             sentence = self._sentence_naming(profile, topic, lang)
-            label = f"{TOPICS_LINE[lang]}: {self.vocabulary.label(topic, lang)}"
-            reasons.append(Reason(sentence or label, topic))
+            reasons.append(Reason(sentence or self._label(topic, lang), topic))
         return reasons
 
     def word_reasons(
         self, profile: PartnerProfile, wanted: tuple[str, ...], lang: Lang
     ) -> list[Reason]:
-        """The sentence of the profile's description naming all of ``wanted`` (folded words)."""
+        """The sentence naming all of ``wanted`` (folded words), in the reader's language."""
         if not wanted:
             return []
         asked = _content(" ".join(wanted))
-        for text in (getattr(profile.description, lang), profile.description.en):
-            for sentence in split_sentences(text):
-                if _overlap(asked, _content(sentence)) == 1.0:
-                    return [Reason(sentence)]
+        for sentence in split_sentences(getattr(profile.description, lang)):
+            if _overlap(asked, _content(sentence)) == 1.0:
+                return [Reason(sentence)]
         return []
 
     def _sentence_naming(self, profile: PartnerProfile, topic: str, lang: Lang) -> str | None:

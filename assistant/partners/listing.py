@@ -142,11 +142,17 @@ _SEARCHES_TOPIC = re.compile(
 # einem Supercomputer beantragen?" got no list (the intent: 0.31), named topics since the
 # co-working question got none: "where" recall of the partner probes 0.533 -> 0.733
 # (probes11), 0.583 -> 0.833 (probes12); no question of the gold dev sets got a list
-# The clause may follow a greeting or a need ("moin, brauch nen dicken rechner, wo krieg ich
-# sowas her?")
+_WHERE_CLAUSE = (
+    r"(where|wo)\b(\W+\w+){0,3}?\W+(can|could|do|kann|kannst|koennen|koennte|koennten|bekomm|"
+    r"bekomme|bekommen|krieg|kriege|kriegen|finde|finden|gibt es|gibts)\b"
+)
+# The clause may follow a greeting ("Hallo, wo finde ich ...") or a need ("moin, brauch nen
+# dicken rechner für meine simulationen, wo krieg ich sowas her?"), not any sentence: "Wir sind
+# ein KI-Startup. Wo finde ich die Pressemitteilung?" asks where a text is
 _ASKS_WHERE = re.compile(
-    r"(^|[,.;:!?]\s)\W*(where|wo)\b(\W+\w+){0,3}?\W+(can|could|do|kann|kannst|koennen|koennte|"
-    r"koennten|bekomm|bekomme|bekommen|krieg|kriege|kriegen|finde|finden|gibt es|gibts)\b"
+    rf"^\W*((hallo|hi|hey|moin|servus|hello|guten tag)( there)?\W*)?{_WHERE_CLAUSE}"
+    rf"|\b(brauch\w*|benoetig\w*|need|needs|such\w*|looking for)\b[^?]*?[,;:.!–-]\s*"
+    rf"{_WHERE_CLAUSE}"
 )
 # "Wo kann ich in Aachen einen günstigen Laptop mit KI-Chip kaufen?" is shopping
 _BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|second-?hand)\b")
