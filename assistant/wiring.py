@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant import language
 from assistant.answer.attribution import Attributor
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.gate import AnswerGate, GateModel
@@ -140,6 +141,7 @@ def build_assistant(
     defaults to the fitted gate shipped with the package (``benchmarks/fit_gate.py``).
     """
     embeddings = embeddings or build_embeddings(settings)
+    language.warm_up()
     model_name = str(getattr(embeddings, "model_name", type(embeddings).__name__))
     dimension = int(getattr(embeddings, "dimension", None) or len(embeddings.embed_query("x")))
     client = client or make_client(settings)
