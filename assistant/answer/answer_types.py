@@ -128,21 +128,7 @@ _URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(de|com|org|eu|ai|digital|nrw|ne
 # it is where to send something ("Where should we address the invoice?")
 _VERB_BEFORE = "".join(
     rf"(?<!\b{w} )"
-    for w in [
-        "to",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "may",
-        "must",
-        "shall",
-        "i",
-        "we",
-        "you",
-        "they",
-    ]
+    for w in "to can could will would should may must shall i we you they".split()  # noqa: SIM905
 )
 _ASKS_ADDRESS = re.compile(
     rf"\b(adresse|anschrift|{_VERB_BEFORE}address|postleitzahl|postal code|zip code|which street|"
