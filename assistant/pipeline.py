@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer.evidence import Evidence, gather
+from assistant.answer.evidence import QUOTING, Evidence, gather
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.gate import AnswerGate, Decision
 from assistant.answer.generative import NOTICE, LlmAnswerer, LlmFailure
@@ -201,11 +201,17 @@ class Assistant:
             hits = self.retrieve(query, self.settings.top_k, where)
         evidence = gather(query, lang, hits, self.embeddings)
         decision = self.gate.decide(query, lang, evidence)
-        if rerank and self.reranker is not None and decision.answer:
+        if not decision.answer:
+            return evidence, decision
+        if rerank and self.reranker is not None:
             # the model's order decides what is quoted first, never whether to answer: the
             # gate was fitted on the retriever's order and scores
-            evidence = gather(query, lang, self.reranker.rerank(query, hits), self.embeddings)
-        return evidence, decision
+            hits = self.reranker.rerank(query, hits)
+        # the gate judged the default ranking; the quotes favour the question's focus
+        quoted = gather(
+            query, lang, hits, self.embeddings, ranking=QUOTING, lexical=self.gate.lexical
+        )
+        return quoted, decision
 
     def retrieve(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The retriever's hits (the ``Retriever`` protocol), for the answer and for LangChain.

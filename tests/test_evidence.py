@@ -1,8 +1,10 @@
 """Which sentences an answer is built from: ranking, twins, gap statements (unit tests)."""
 
-from assistant.answer.evidence import Ranking, gather, in_question_language
+from assistant.answer.evidence import QUOTING, Ranking, gather, in_question_language
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.lexical import LexicalMatcher
 from assistant.retrieve.hit import Hit
+from assistant.retrieve.keyword import KeywordIndex
 
 
 def hit(id: str, score: float, sentences: list[tuple[str, float]], **kw) -> Hit:
@@ -56,6 +58,30 @@ def test_a_sentence_in_the_other_language_gets_back_what_e5_takes_across_languag
     assert evidence.chosen[0].hit is detail
     same = gather(question, "en", [summary, detail], None, ranking=Ranking(cross_language=0.0))  # type: ignore[arg-type]
     assert same.chosen[0].hit is summary
+
+
+def test_quotes_favour_the_sentence_holding_what_sets_the_question_apart() -> None:
+    """Every chunk is about the data centres; only one sentence names the jobs asked for.
+
+    The ranking the gate judges quotes the closer announcement; the quoting ranking the jobs.
+    """
+    announced = "Microsoft kündigte Rechenzentren in Bergheim und Bedburg an."
+    jobs = "Erwartet wurden rund 300 Arbeitsplätze."
+    document = hit("1", 0.94, [(announced, 0.90), (jobs, 0.85)], source="documents/region.md")
+    faq = hit("2", 0.93, [("Microsoft baut Rechenzentren in Bergheim und Bedburg.", 0.89)])
+    other = "Das Lamarr-Institut in Dortmund ist ein Kompetenzzentrum für KI."
+    keyword = KeywordIndex()
+    keyword.build(["1", "2", "3"], [document.text, faq.text, other], ["de"] * 3)
+    question = "Wie viele Arbeitsplätze haben die Microsoft-Rechenzentren in Bergheim?"
+    hits, no_embeddings = [document, faq], None  # the sentences carry their cosines
+
+    def first(ranking: Ranking, lexical: LexicalMatcher | None = None) -> str:
+        evidence = gather(question, "de", hits, no_embeddings, ranking=ranking, lexical=lexical)  # type: ignore[arg-type]
+        return evidence.chosen[0].sentence
+
+    assert first(Ranking()) == announced  # what the gate judges
+    assert first(QUOTING, LexicalMatcher(keyword)) == jobs  # what the answer quotes
+    assert first(QUOTING) == announced  # without a word matcher there is no focus to go by
 
 
 def test_statements_of_gaps_compete_but_are_never_quoted() -> None:
