@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from assistant.answer.attribution import Attributor, repeats_question, says_yes_or_no
+from assistant.answer.attribution import (
+    _TOKEN,
+    Attributor,
+    _names,
+    repeats_question,
+    says_yes_or_no,
+)
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.prompts import Source
 from assistant.embeddings import CachedEmbeddings
@@ -58,6 +64,42 @@ def test_an_unsupported_sentence_is_removed_and_the_rest_kept(attributor, source
 def test_a_number_the_source_does_not_state_is_not_supported(attributor, sources) -> None:
     checked = attributor.attribute("JUPITER hat rund 9.000 Knoten.", sources)
     assert checked.supported == 0
+
+
+def test_a_name_no_source_holds_makes_a_sentence_unsupported(attributor, sources) -> None:
+    """All other words are the source's; the person is made up (Qwen2.5-1.5B did this)."""
+    invented = "Die AI Alliance Aachen wurde am 20. Mai 2025 von Dr. Christian Schmitt gegründet."
+    checked = attributor.attribute(invented, sources)
+    assert checked.supported == 0 and not checked.central
+    example = attributor.attribute(
+        "Die Beispiel GmbH hat JUPITER mit 6.000 Knoten gebaut.", sources
+    )
+    assert example.supported == 0  # the company of the prompt's worked example
+
+
+def test_a_name_the_source_holds_is_kept(attributor) -> None:
+    speech = "Oberbürgermeisterin Sibylle Keupen und Prof. Holger Hoos sprachen bei der Gründung."
+    hit = Hit("c", speech, 0.9, source="documents/aaa.md", title="AAA", language="de")
+    checked = attributor.attribute(
+        "Bei der Gründung sprach Prof. Holger Hoos.", [Source(1, hit, (speech,))]
+    )
+    assert checked.supported == 1 and "Hoos [1]" in checked.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("Die Ansprechperson ist Dr. Christian Schmitt.", ["Christian", "Schmitt"]),
+        ("Die Beispiel GmbH hat den Karlspreis bekommen.", ["Beispiel"]),
+        ("Prof. Dr. Jörg Herbers (INFORM GmbH) sprach.", ["Jörg", "Herbers", "INFORM"]),
+        ("Oberbürgermeisterin Sibylle Keupen sprach.", []),  # no title: German nouns look alike
+        ("Die Allianz ist offen für weitere Akteure.", []),
+    ],
+)
+def test_names_are_words_after_a_title_or_before_a_company_form(
+    sentence: str, names: list[str]
+) -> None:
+    assert _names(_TOKEN.findall(sentence)) == names
 
 
 def test_an_english_restatement_of_a_german_source_is_supported(attributor, sources) -> None:

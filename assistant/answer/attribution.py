@@ -82,6 +82,7 @@ class Attributor:
         """Check ``text`` sentence by sentence against ``sources``; cite what is supported."""
         shown = [(s, without_instructions(x)) for s in sources for x in s.sentences]
         vectors = self._vectors([sentence for _, sentence in shown])
+        source_text = " ".join(f"{s.hit.title} {sentence}" for s, sentence in shown)
         numbers: dict[int, int] = {}  # source number -> citation number
         citations: list[Citation] = []
         result = Attributed("", citations)
@@ -93,7 +94,7 @@ class Attributor:
             result.claims += 1
             marked = {int(n) for n in _MARKER.findall(sentence)}
             support = self._support(claim, shown, vectors)
-            if support is None:
+            if support is None or self.invented_names(claim, source_text):
                 result.removed.append(claim)
                 continue
             source, snippet = support
@@ -133,6 +134,30 @@ class Attributor:
         best = candidates[np.argmax(coverage[candidates] + similarity[candidates])]
         return shown[int(best)]
 
+    def invented_names(self, claim: str, source_text: str) -> list[str]:
+        """Names in ``claim`` that no shown source holds: people and companies made up.
+
+        Support is about most of a sentence; a name is one word of it. Qwen2.5-Coder-1.5B
+        answered "Wie heißt die Ansprechperson der AI Alliance Aachen?" with "Die
+        Ansprechperson der AI Alliance Aachen ist Dr. Christian Schmitt [1]." (no source names
+        him; all other words are the question's) and "Wer hat den Karlspreis 2025 bekommen?"
+        with "Die Beispiel GmbH ..." (the company of the prompt's worked example). A name is a
+        capitalised word after a title ("Dr.", "Prof.", "Herr", "Mr") or before a company form
+        ("GmbH", "AG", "e.V."), and the next capitalised word after such a name ("Christian
+        Schmitt"). German capitalises every noun, so capitals alone do not make a name.
+        """
+        language = detect_language(claim)
+        grounded = self.lexical.keys(source_text, language)
+        invented = []
+        for sentence in split_sentences(_MARKER.sub("", claim)):
+            tokens = _TOKEN.findall(sentence)
+            names = _names(tokens)
+            for name in names:
+                keys = self.lexical.keys(name, language)
+                if keys and not keys & grounded:
+                    invented.append(name)
+        return invented
+
     def _vectors(self, sentences: list[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 1), dtype=np.float32)
@@ -144,6 +169,31 @@ _INSTRUCTION = re.compile(
     r"\b(instructions?|prompt|rules?|anweisung\w*|regeln|vorgaben)\b[^.!?]*[.!?]?",
     re.IGNORECASE,
 )
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w.&-]*\w\.?|[^\W\d_]")
+_TITLES = frozenset(
+    "dr dr. prof prof. professor professorin herr frau mr mr. mrs mrs. ms ms.".split()  # noqa: SIM905 (reads better as text)
+)
+_COMPANY_FORMS = frozenset("gmbh ag e.v. se kg inc inc. ltd ltd. llc".split())  # noqa: SIM905 (reads better as text)
+
+
+def _names(tokens: list[str]) -> list[str]:
+    """The words of a sentence that name a person or a company (see ``invented_names``).
+
+    A title's name runs for at most three capitalised words ("Dr. Jörg Herbers").
+    """
+    names: list[str] = []
+    run = 0  # capitalised words so far in the name after a title
+    for i, token in enumerate(tokens):
+        lower = token.lower()
+        capital = token[:1].isupper() and lower not in _TITLES and lower not in _COMPANY_FORMS
+        after_title = i > 0 and tokens[i - 1].lower() in _TITLES
+        before_form = i + 1 < len(tokens) and tokens[i + 1].lower() in _COMPANY_FORMS
+        run = 1 if capital and after_title else run + 1 if capital and 0 < run < 3 else 0
+        if capital and (run or before_form):
+            names.append(token.rstrip("."))
+    return names
 
 
 def _cite(claim: str, number: int) -> str:
