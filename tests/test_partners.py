@@ -289,6 +289,8 @@ def test_separate_needs_list_every_partner_covering_either(directory: Directory)
     for question in (
         "Who works on supercomputing, and who on robots?",
         "Which partners work on supercomputing or robots?",
+        "Which partners work on supercomputing, and which ones work on robots?",
+        "Welche Partner arbeiten an Supercomputern, und welche arbeiten an Robotern?",
     ):
         answer = lister.answer(question, "en", "ASK US")
         assert answer is not None and answer.partners is not None

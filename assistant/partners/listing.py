@@ -156,10 +156,12 @@ _ASKS_WHERE = re.compile(
 )
 # "Wo kann ich in Aachen einen günstigen Laptop mit KI-Chip kaufen?" is shopping
 _BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|second-?hand)\b")
-# "... und wer bei Y", "X or Y", "zum einen ... zum anderen", "two things: X and Y"
+# "... und wer bei Y", "and which ones work on Y", "X or Y", "zum einen ... zum anderen", "two
+# things: X and Y"
 _SEPARATE_NEEDS = re.compile(
     r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with|arbeitet|forscht|macht|"
     r"unterstuetzt|works|does|researches|supports)\b|\boder\b|\bor\b|"
+    r"\b(und|and) (welche|which)( ones| partners?)? (work|are|do|arbeiten|forschen|sind)\b|"
     r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|\band for\b|"
     r"sowie fuer|\bund fuer\b|"
     r"\b(zwei|two|mehrere|several) (dinge|bereiche\w*|themen|things|areas|topics|fields)\b"
