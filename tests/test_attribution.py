@@ -44,6 +44,15 @@ def test_a_correct_answer_without_markers_is_cited(attributor, sources) -> None:
     assert checked.supported == 1 and checked.marked_right == 0
 
 
+def test_a_date_is_written_as_the_source_writes_it_in_the_same_language(
+    attributor, sources
+) -> None:
+    german = attributor.attribute("Die AI Alliance Aachen wurde am 20 Mai 2025 gegründet.", sources)
+    assert "am 20. Mai 2025 gegründet [1]." in german.text
+    english = attributor.attribute("The AI Alliance Aachen was founded on 20 May 2025.", sources)
+    assert "20 May 2025" in english.text  # an English sentence keeps its English date
+
+
 def test_a_wrong_marker_is_corrected_and_a_right_one_kept(attributor, sources) -> None:
     wrong = attributor.attribute("Gegründet wurde sie am 20. Mai 2025 [2].", sources)
     assert re.search(r"\[1\]\.?$", wrong.text) and wrong.citations[0].source == "documents/aaa.md"

@@ -243,6 +243,16 @@ def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
     return False
 
 
+def dates(text: str) -> dict[tuple[int, int, int], str]:
+    """The dates in ``text`` with day, month and year, as (year, month, day) -> as written."""
+    found = {}
+    for match in _DATED.finditer(text):
+        day, month, year = match.groups()
+        if day:
+            found[(int(year), _MONTH_NUMBERS[month.lower()], int(day))] = match.group(0)
+    return found
+
+
 def has_expected_type(question: str, sentences: list[str], today: dt.date) -> bool:
     """Whether ``sentences`` hold the kind of answer ``question`` asks for (untyped: yes).
 

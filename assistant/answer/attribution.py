@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer.answer_types import dates
 from assistant.answer.lexical import LexicalMatcher
 from assistant.answer.prompts import Source
 from assistant.language import detect_language
@@ -104,7 +105,9 @@ class Attributor:
             if source.n not in numbers:
                 numbers[source.n] = len(numbers) + 1
                 citations.append(_citation(numbers[source.n], source, snippet))
-            kept.append(_cite(claim, numbers[source.n]))
+            kept.append(
+                _cite(in_source_form(claim, snippet, source.hit.language), numbers[source.n])
+            )
         result.text = " ".join(kept)
         return result
 
@@ -201,6 +204,22 @@ def _cite(claim: str, number: int) -> str:
     claim = claim.rstrip()
     end = claim[-1] if claim[-1:] in ".!?" else ""
     return f"{claim[: len(claim) - len(end)].rstrip()} [{number}]{end}"
+
+
+def in_source_form(claim: str, source: str, source_language: str) -> str:
+    """The claim with its dates written as the supporting source writes them, same language.
+
+    The prompt asks for that, and Qwen2.5-Coder-1.5B still wrote "JUPITER wurde am 5 September
+    2025 eingeweiht" from "am 5. September 2025". Across languages the date stays the
+    model's ("5 September 2025" in an English answer from a German source).
+    """
+    if detect_language(claim) != source_language:
+        return claim
+    written = dates(source)
+    for key, surface in dates(claim).items():
+        if key in written and written[key] != surface:
+            claim = claim.replace(surface, written[key])
+    return claim
 
 
 def repeats_question(question: str, answer: str) -> bool:
