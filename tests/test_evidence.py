@@ -1,8 +1,16 @@
 """Which sentences an answer is built from: ranking, twins, gap statements (unit tests)."""
 
-from assistant.answer.evidence import QUOTING, Ranking, gather, in_question_language
+from assistant.answer.evidence import (
+    QUOTING,
+    Candidate,
+    Evidence,
+    Ranking,
+    gather,
+    in_question_language,
+)
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.lexical import LexicalMatcher
+from assistant.models import Answer, Citation
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import KeywordIndex
 
@@ -140,3 +148,21 @@ def test_a_profile_website_line_is_quoted_only_for_a_way_to_reach_someone() -> N
     ]
     reach = gather("Welche Webseite hat das Lab?", "de", [profile], None)  # type: ignore[arg-type]
     assert reach.chosen[0].sentence == "Website: https://example.org/lab"
+
+
+def test_a_partner_list_is_followed_by_quotes_from_sources_it_does_not_cite() -> None:
+    listed = Citation(n=1, source="partners/zz.yaml", title="ZZ", snippet="SME support")
+    listing = Answer(
+        answer="1 partner:\n\n1. ZZ [1]", citations=[listed], lang="en", partners=["zz"]
+    )
+    faq = hit("f", 0.9, [], source="faq/companies.yaml#mid", title="MID")
+    profile = hit("p", 0.8, [], source="partners/zz.yaml", title="ZZ")
+    mid = "The state programme MID gives vouchers to SMEs."
+    chosen = [Candidate(faq, mid, 0.9, 0.9), Candidate(profile, "ZZ advises SMEs.", 0.8, 0.8)]
+    evidence = Evidence([faq, profile], chosen, chosen, None, True)
+    answer = ExtractiveAnswerer().with_quotes(listing, evidence)
+    assert answer.partners == ["zz"] and answer.answer.startswith(listing.answer)
+    assert f"- {mid} [2]" in answer.answer and "ZZ advises" not in answer.answer  # listed: no twice
+    assert [c.n for c in answer.citations] == [1, 2] and answer.citations[1].source == faq.source
+    alone = Evidence([profile], chosen[1:], chosen[1:], None, True)
+    assert ExtractiveAnswerer().with_quotes(listing, alone) == listing  # nothing to add

@@ -71,6 +71,27 @@ class ExtractiveAnswerer:
             return _curated(first, lang, others)
         return _quoted(evidence.chosen, lang)
 
+    def with_quotes(self, listing: Answer, evidence: Evidence) -> Answer:
+        """A list of partners, followed by the chosen quotes from sources it does not cite.
+
+        A list answers who; the question may ask a fact as well, or instead: "Which NRW funding
+        programme gives vouchers to SMEs for AI projects?" listed the partners for SME support,
+        and the programme's name stood only in a FAQ entry.
+        """
+        numbers = {c.source: c.n for c in listing.citations}
+        others = [c for c in evidence.chosen if c.hit.source not in numbers]
+        if not others:
+            return listing
+        citations = list(listing.citations)
+        lines = _quote_lines(others, citations, numbers)
+        lang = listing.lang
+        quoted_german = lang == "en" and any(
+            c.language == "de" for c in citations[len(listing.citations) :]
+        )
+        also = ALSO_QUOTED_GERMAN if quoted_german else ALSO[lang]
+        text = f"{listing.answer}\n\n{also}\n\n" + "\n".join(lines)
+        return listing.model_copy(update={"answer": text, "citations": citations})
+
     def curated(self, question: str, lang: Lang, entry: Hit) -> Answer:
         """The curated answer of a FAQ entry; for a "not known" entry, the reasoned abstention."""
         if entry.known_gap:
