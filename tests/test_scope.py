@@ -5,6 +5,7 @@ import pytest
 
 from assistant.answer.scope import (
     asks_for_programming_help,
+    is_small_talk,
     names_office_of,
     office_elsewhere,
     out_of_scope,
@@ -133,3 +134,34 @@ def test_a_source_naming_the_office_of_that_place_answers_it() -> None:
     assert names_office_of("koeln", "The mayor of Cologne opened it.")  # either spelling
     assert not names_office_of("juelich", "Oberbürgermeisterin Sibylle Keupen sprach in Aachen.")
     assert not names_office_of("koeln", "Oberbürgermeisterin Keupen begrüßte Gäste aus Köln.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hallo, wie geht's dir?",
+        "hey whats up, how's your day going?",
+        "Danke!",
+        "thanks a lot!",
+        "Vielen Dank, tschüss",
+        "Moin",
+        "Guten Morgen! Wie geht es Ihnen?",
+    ],
+)
+def test_greetings_thanks_and_goodbyes_alone_are_small_talk(question: str) -> None:
+    assert is_small_talk(question) and out_of_scope(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hallo, wie kann ich der Allianz beitreten?",
+        "Wie geht das mit dem Beitritt?",
+        "hi, who runs the RWTH AI center?",
+        "Guten Tag, was ist die AAA?",
+        "wie geht es weiter mit dem AI Village?",
+        "Danke, und wer leitet das KI-Center?",
+    ],
+)
+def test_a_greeting_before_a_question_is_a_question(question: str) -> None:
+    assert not is_small_talk(question) and not out_of_scope(question)

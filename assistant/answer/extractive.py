@@ -8,11 +8,13 @@ decision its words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.answer.evidence import Candidate, Evidence
 from assistant.answer.gate import Decision
 from assistant.answer.routes import Routes
+from assistant.answer.scope import is_small_talk
 from assistant.models import Answer, Citation, Lang, Reason
 from assistant.retrieve.hit import Hit
 
@@ -30,6 +32,17 @@ ABSTAIN = {
     "de": "Dazu finde ich in der Wissensbasis keine verlässliche Information.",
     "en": "I could not find reliable information on this in the knowledge base.",
 }
+SMALL_TALK = {
+    "de": "Ich beantworte Fragen zur AI Alliance Aachen und zu ihren Partnern, aus der "
+    "Wissensbasis und mit Quellen. Fragen Sie zum Beispiel: Wer gehört zur Allianz? Wie kann "
+    "unser Unternehmen mitmachen? Welche Partner arbeiten an Robotik?",
+    "en": "I answer questions about the AI Alliance Aachen and its partners, from the "
+    "knowledge base and with sources. Ask for example: Who is in the alliance? How can our "
+    "company take part? Which partners work on robotics?",
+}
+GREETING = {"de": "Hallo!", "en": "Hello!"}
+WELCOME = {"de": "Gern geschehen!", "en": "You're welcome!"}
+_THANKS = re.compile(r"\b(dank\w*|thanks?|thank you|cheers)\b", re.IGNORECASE)
 OUT_OF_DOMAIN = {
     "de": "Dazu kann ich nichts sagen: Ich beantworte Fragen zur AI Alliance Aachen und zu "
     "ihren Partnern, aus der Wissensbasis.",
@@ -118,7 +131,10 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """The "not in the knowledge base" answer for ``reason``, with where to ask instead."""
         hits: Sequence[Hit] = evidence.hits if evidence else ()
-        if reason == "out_of_domain":
+        if reason == "out_of_domain" and is_small_talk(question):
+            opener = WELCOME if _THANKS.search(question) else GREETING
+            text = f"{opener[lang]} {SMALL_TALK[lang]}"
+        elif reason == "out_of_domain":
             text = f"{OUT_OF_DOMAIN[lang]} {self.routes.fallback[lang]}"
         elif reason == "personal_data":
             partner = self.routes.partner_for(question)

@@ -177,15 +177,35 @@ _TASK = re.compile(
 )
 
 
+# small talk and nothing else: greetings, "how are you", thanks, goodbyes ("Hallo, wie geht's
+# dir?" was answered with the joining FAQ at probability 0.86: "wie geht" is how joining goes)
+_SMALL_TALK_PART = (
+    r"hallo|hello|hi|hey|hiya|moin|servus|gruess gott|guten (morgen|tag|abend)|"
+    r"good (morning|afternoon|evening)|"
+    r"wie geht'?s( (dir|ihnen|euch))?|wie geht es (dir|ihnen|euch)|was geht|alles (gut|klar)|"
+    r"how are (you|u)( doing)?|how'?s it going|how'?s your day( going)?|what'?s up|whats up|sup|"
+    r"(vielen )?dank( (dir|euch|ihnen|schoen|sehr))?|danke( (dir|euch|ihnen|schoen|sehr))?|"
+    r"thanks?( (a lot|so much|you))?|cheers|"
+    r"tschuess|ciao|bye|goodbye|auf wiedersehen|bis (dann|bald)|see you|"
+    r"(und|and)( (dir|du|you))?|na|ok|okay|super|cool|toll|great|nice"
+)
+_SMALL_TALK = re.compile(rf"^\W*(({_SMALL_TALK_PART})\b\W*)+$")
+
+
+def is_small_talk(question: str) -> bool:
+    """Greetings, "how are you", thanks or goodbyes, and nothing asked besides."""
+    return bool(_SMALL_TALK.match(fold(question)))
+
+
 def out_of_scope(question: str, names_us: bool = False) -> bool:
-    """A request the assistant does not serve: programming help or a writing task.
+    """A request the assistant does not serve: programming help, a writing task, small talk.
 
     A task about the partners or the alliance is served as a question ("Erstelle eine Liste
     der Partner, die an Robotik arbeiten").
     """
     folded = fold(question)
     task = bool(_TASK.search(folded)) and not _ABOUT_US.search(folded)
-    return task or asks_for_programming_help(question, names_us)
+    return task or is_small_talk(question) or asks_for_programming_help(question, names_us)
 
 
 def asks_for_programming_help(question: str, names_us: bool = False) -> bool:
