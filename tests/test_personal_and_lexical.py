@@ -38,6 +38,7 @@ def test_a_given_name_ending_a_sentence_makes_no_surname(guard: PersonalDataGuar
         "wo wohnt keupen",  # no capitals, no title: the surname is known from the corpus
         "What is Holger Hoos's private mobile number?",
         "Hast du die Handynummer von Prof. Hoos?",
+        "Ich will Frau Keupen direkt aufs Handy anrufen.",  # "Handy" of a person
         "Wann hat Frau Keupen Geburtstag?",
         "How old is the mayor?",
         "Wie viel verdient der Geschäftsführer?",
@@ -73,6 +74,8 @@ def test_requests_for_private_data_about_people_are_recognised(
         "Who is the director there, so I can address the invitation correctly?",  # the verb
         # "Wohnen" is the housing department a public official heads
         "Wie heißt der Beigeordnete der Stadt für Wohnen, Soziales und Wirtschaft?",
+        # a "Handy" is also what one looks at things with
+        "wo konnte man die oecher people ki-porträts mitm handy anschauen?",
     ],
 )
 def test_ordinary_questions_are_not_taken_for_personal_data(

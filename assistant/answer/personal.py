@@ -27,7 +27,7 @@ _INHERENTLY_PERSONAL = re.compile(
     r"private (?:nummer|adresse|anschrift|e-?mail|mail\w*|handy\w*|telefon\w*)|"
     r"private? (?:number|address|e-?mail|phone|mobile|cell)|personal (?:number|address|"
     r"e-?mail|phone|mobile|cell\w*)|home address|home phone|does \w+( \w+)? live|who lives|"
-    r"handynummer|handy|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"
+    r"handynummer|mobilnummer|mobile number|cell ?phone|geburtstag|geburtsdatum|"
     r"birthday|date of birth|wann \w+( \w+)* geboren|when was \w+( \w+)* born)\b"
 )
 # attributes that are private when a person is their subject ("age of Prof. X", "salary of
@@ -40,7 +40,8 @@ _PERSONAL_IF_PERSON = re.compile(
     r"gesundheit|health|krank\w*|privat\w*|private|personal|adresse|anschrift|"
     # "address" the noun, not the verb: "Who is the director, so I can address the invitation?"
     r"address(?! (?:the|an?|it|this|that|our|my|your|them|him|her|these|those|us)\b)|"
-    r"nummer|number|telefon\w*|phone|e-?mail|mail ?adresse)\b"
+    # a "Handy" is also what one views things with ("Porträts mitm Handy anschauen")
+    r"nummer|number|telefon\w*|phone|handy|e-?mail|mail ?adresse)\b"
 )
 # words that make a person the subject: titles, roles, unambiguous pronouns ("Sie" and "ihr"
 # are also the polite "you"/"your" in German, so they do not count)
