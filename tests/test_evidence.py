@@ -166,3 +166,12 @@ def test_a_partner_list_is_followed_by_quotes_from_sources_it_does_not_cite() ->
     assert [c.n for c in answer.citations] == [1, 2] and answer.citations[1].source == faq.source
     alone = Evidence([profile], chosen[1:], chosen[1:], None, True)
     assert ExtractiveAnswerer().with_quotes(listing, alone) == listing  # nothing to add
+
+
+def test_small_talk_is_answered_with_what_the_assistant_does() -> None:
+    hello = ExtractiveAnswerer().abstain("Hallo, wie geht's dir?", "de", "out_of_domain")
+    assert hello.abstained and hello.answer.startswith("Hallo! Ich beantworte Fragen zur AI")
+    thanks = ExtractiveAnswerer().abstain("thanks a lot!", "en", "out_of_domain")
+    assert thanks.answer.startswith("You're welcome! I answer questions")
+    weather = ExtractiveAnswerer().abstain("Wie wird das Wetter morgen?", "de", "out_of_domain")
+    assert weather.answer.startswith("Dazu kann ich nichts sagen")
