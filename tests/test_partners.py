@@ -163,6 +163,19 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Sind auch Vereine oder Verbände bei der Allianz dabei?") == ["association"]
     assert find_kinds("Which public bodies are part of the alliance?") == ["city"]
     assert find_kinds("Welche öffentlichen Stellen oder Behörden sind Partner?") == ["city"]
+    # "which of the partners are X", "list the X": asked for too
+    assert find_kinds("Which of the partners are associations?") == ["association"]
+    assert find_kinds("Welche der Partner sind Programme?") == ["programme"]
+    assert find_kinds("List the institutes among the alliance partners.") == ["institute"]
+    assert find_kinds("Nenne mir alle Vereine der Allianz") == ["association"]
+    assert find_kinds("What is the name of the MASKOR institute?") == []
+
+
+def test_colloquial_partner_searches_are_read(directory: Directory) -> None:
+    """A dropped g, "whos", "sum help w/": how people type into a chat."""
+    assert asks_for_partners("whos doin the robotics stuff in aachen?")
+    request = PartnerLister(directory).request("need sum help w/ robots, anyone??")
+    assert request is not None and request.topics == ["robotics"]
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,8 @@ _SEPARATE_NEEDS = re.compile(
 _SEEKS = re.compile(
     r"\b(looking for|searching for|(ich|wir) suchen?|suchen? (ich|wir)|gesucht)\b"
     # a short request for help with something named: "help with EU AI Act compliance?"
-    r"|^\W*(need\W+)?(help|support|hilfe|unterstuetzung)\W+(with|for|bei|fuer|mit)\b"
+    r"|^\W*(need\W+)?((some|any|sum)\W+)?(help|support|hilfe|unterstuetzung)\W+"
+    r"(with|w/|for|bei|fuer|mit)(\W|$)"
 )
 # a question for a date, an amount or a duration asks a fact, not for partners
 _ASKS_FACT = re.compile(
@@ -341,7 +342,13 @@ _TOKEN = re.compile(r"[a-z]+")
 
 
 def _mend_typos(folded: str) -> str:
-    """``folded`` with each word one edit away from a key word replaced by that key word."""
+    """``folded`` with each word one edit away from a key word replaced by that key word.
+
+    "whos" (too short to mend by one edit) is "who is", and a dropped g is put back: "whos
+    doin the smart city stuff?"
+    """
+    folded = re.sub(r"\bwhos\b", "who is", folded)
+    folded = re.sub(r"\b(doin|workin|lookin|researchin|offerin|helpin)\b", r"\1g", folded)
     return _TOKEN.sub(lambda m: _nearest_key_word(m.group()), folded)
 
 

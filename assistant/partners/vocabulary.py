@@ -385,7 +385,13 @@ def _names_kind_or_founding(word: str) -> bool:
 
 _ASKING = (
     r"(?:welche\w*|which|what|alle|all|any|list of|liste der|gibt es|are there|is there|"
-    r"ist ein|ist eine|sind auch|are also|are any)"
+    r"ist ein|ist eine|sind auch|are also|are any|"
+    # "List the institutes among the partners", "Nenne alle Vereine"
+    r"(?:list|liste|nenne|nenn mir|zeig mir|zeige mir|show me)(?: (?:the|die|all|alle))?|"
+    # "Which of the partners are associations?", "Welche der Partner sind Programme?"
+    r"(?:which|welche) (?:of (?:the |your )?|der |von den )?"
+    r"(?:partners?|organisations?|organizations?|members?|mitglieder\w*|einrichtungen) "
+    r"(?:are|is|count as|sind|ist|zaehlen als))"
 )
 # the words between the asking word and the kind: not a verb or preposition making the kind
 # the ones helped ("Which partners help companies with ...?" asks for no company)
