@@ -246,8 +246,11 @@ class Assistant:
         """
         if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
-        return self.contacts.answer(query, lang) or self.lister.answer(
-            query, lang, self.extractive.routes.fallback[lang]
+        fallback = self.extractive.routes.fallback[lang]
+        return (
+            self.contacts.for_joining(query, lang, fallback)
+            or self.contacts.answer(query, lang)
+            or self.lister.answer(query, lang, fallback)
         )
 
     def _after_abstaining(
@@ -374,6 +377,7 @@ class Assistant:
             self.refresh()
         if corpus.contact:
             self.extractive.routes.fallback = corpus.contact.fallback.model_dump()
+            self.contacts.starting_point = corpus.contact.partner
         return report
 
     def refresh(self) -> None:

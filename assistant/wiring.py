@@ -48,14 +48,14 @@ def build_embeddings(settings: Settings) -> CachedEmbeddings:
     return CachedEmbeddings(inner, cache, inner.model_name)
 
 
-def load_route(corpus_dir: Path) -> dict[str, str] | None:
+def load_contact(corpus_dir: Path) -> ContactFile | None:
     """Where to send people when the knowledge base has no answer (``corpus/contact.yaml``)."""
     path = corpus_dir / "contact.yaml"
     if not path.exists():
         return None
     try:
         data, node = parse_yaml(path.read_text(encoding="utf-8"), "contact.yaml")
-        return validate(ContactFile, data, node, "contact.yaml").fallback.model_dump()
+        return validate(ContactFile, data, node, "contact.yaml")
     except CorpusError:
         return None  # `assistant corpus check` reports it; answering still works
 
@@ -162,7 +162,8 @@ def build_assistant(
     if threshold is None and settings.llm_configured:
         threshold = gate_model.llm_threshold  # chosen with a real model (benchmarks/llm.py)
     gate = AnswerGate(gate_model, keyword, threshold=threshold)
-    extractive = ExtractiveAnswerer(Routes(load_route(settings.corpus_dir)))
+    contact = load_contact(settings.corpus_dir)
+    extractive = ExtractiveAnswerer(Routes(contact.fallback.model_dump() if contact else None))
     llm = build_llm(settings, embeddings, keyword) if settings.llm_configured else None
     reranker = LlmReranker(llm.model) if llm is not None and settings.llm_rerank else None
     feedback = (
@@ -184,6 +185,7 @@ def build_assistant(
         feedback,
         PartnerIntent.for_embedder(embeddings.embed_query, model_name),
     )
+    assistant.contacts.starting_point = contact.partner if contact else None
     assistant.staff = StaffAccounts.from_settings(settings)  # the file is opened on first use
     assistant.version = IndexVersion(client, settings.collection)
     assistant.refresh()

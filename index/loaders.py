@@ -397,6 +397,9 @@ def load_corpus(root: Path, limits: Limits | None = None) -> Corpus:
                 if doc:
                     corpus.documents.append(doc)
     _load_partners(root, corpus, problems, limits)
+    if corpus.contact and corpus.contact.partner and corpus.contact.partner not in corpus.partners:
+        message = f"partner: unknown partner {corpus.contact.partner!r}"
+        problems.append(Problem("contact.yaml", 1, message))
     _load_faq(root, corpus, problems, limits)
     chunks = _chunked(corpus, limits)
     problems.extend(chunk_problems((c.metadata["source"] for c in chunks), limits))

@@ -179,4 +179,6 @@ class ContactFile(Strict):
     """Where to send people when the knowledge base has no answer."""
 
     fallback: Bilingual
+    # the profile of that starting point: its card answers "whom do I contact to join?"
+    partner: str | None = None
     sources: list[HttpUrl] = Field(min_length=1)

@@ -72,6 +72,16 @@ def test_unknown_topic_and_parent_are_reported(tmp_path: Path) -> None:
     assert "partners/p.yaml:4: parent: unknown partner 'nobody'" in text
 
 
+def test_a_starting_point_that_is_no_profile_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "contact.yaml").write_text(
+        "fallback: {de: Fragen Sie die Stadt., en: Ask the city.}\npartner: city-hall\n"
+        "sources: [https://example.org/c]\n"
+    )
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert "contact.yaml:1: partner: unknown partner 'city-hall'" in str(err.value)
+
+
 def test_a_word_naming_or_pointing_to_two_topics_is_reported(tmp_path: Path) -> None:
     """A question with that word could not tell the topics apart: need words count too."""
     (tmp_path / "topics.yaml").write_text(

@@ -125,3 +125,19 @@ def test_personal_data_about_a_named_partner_gets_no_card(real: Assistant) -> No
     ):
         answer = real.ask(question)
         assert answer.abstained and answer.reason == "personal_data" and not answer.partners
+
+
+def test_whom_to_contact_to_join_gets_the_starting_point_and_its_card(cards: ContactCards) -> None:
+    cards.starting_point = "uni"
+    question = "Wen spreche ich an, wenn ich bei der AI Alliance Aachen mitmachen möchte?"
+    answer = cards.for_joining(question, "de", "Erster Ansprechpartner ist die Musteruni.")
+    assert answer is not None and answer.partners == ["uni"]
+    assert answer.answer.startswith("Erster Ansprechpartner ist die Musteruni.")
+    assert "Musteruni Aachen" in answer.answer and answer.citations[0].source.endswith("uni.yaml")
+    english = cards.for_joining("Whom do I contact to join the alliance?", "en", "Ask the uni.")
+    assert english is not None and english.partners == ["uni"]
+    # joining without asking whom to contact is for the FAQ; contact without joining is not this
+    assert cards.for_joining("Wie kann ich der AI Alliance Aachen beitreten?", "de", "") is None
+    assert cards.for_joining("An wen wende ich mich bei der Musteruni?", "de", "") is None
+    cards.starting_point = None  # contact.yaml names no profile
+    assert cards.for_joining(question, "de", "") is None

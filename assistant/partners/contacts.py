@@ -19,7 +19,7 @@ import re
 from assistant.answer.answer_types import asks_for_contact
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
-from assistant.partners.listing import CONTACT, kind_label
+from assistant.partners.listing import CONTACT, joins_alliance, kind_label
 from assistant.text import fold
 from index.loaders import route_lines
 from index.schemas import PartnerProfile
@@ -41,6 +41,34 @@ class ContactCards:
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
+        self.starting_point: str | None = None  # ``corpus/contact.yaml``'s partner
+
+    def for_joining(self, question: str, lang: Lang, route: str) -> Answer | None:
+        """Whom to contact to join the alliance: the documented starting point and its card.
+
+        "Wen spreche ich an, wenn ich mit meinem Unternehmen bei der AI Alliance Aachen
+        mitmachen möchte?" was abstained on ("a contact point is not published"), and a
+        company asking it needs the city department that initiated the alliance: its route
+        (``route``, the fallback text saying so) and the card of its profile.
+        """
+        profile = self.directory.profiles.get(self.starting_point or "")
+        if profile is None or not joins_alliance(question) or not asks_for_contact(question):
+            return None
+        citation = Citation(
+            n=1,
+            source=SOURCE.format(id=profile.id),
+            title=profile.name,
+            url=str(profile.website) if profile.website else None,
+            snippet=self._routes(profile, lang),
+            language=lang,
+        )
+        return Answer(
+            answer=f"{route}\n\n{HEADING[lang]}\n\n1. {self._line(profile, lang)} [1]",
+            citations=[citation],
+            lang=lang,
+            partners=[profile.id],
+            confidence=1.0,
+        )
 
     def answer(self, question: str, lang: Lang) -> Answer | None:
         """One card per named partner, or None when the question is not of that kind."""

@@ -321,6 +321,11 @@ AND = {"de": "und", "en": "and"}
 OR = {"de": "oder", "en": "or"}
 
 
+def joins_alliance(question: str) -> bool:
+    """The question is about joining the alliance itself ("bei der AAA mitmachen")."""
+    return bool(_JOINS_ALLIANCE.search(fold(question)))
+
+
 def is_technical(question: str) -> bool:
     """Whether the question is about AI, data, software, research, innovation or production."""
     return bool(_TECHNICAL.search(_ALLIANCE.sub(" ", fold(question))))
