@@ -150,21 +150,32 @@ def test_a_profile_website_line_is_quoted_only_for_a_way_to_reach_someone() -> N
     assert reach.chosen[0].sentence == "Website: https://example.org/lab"
 
 
-def test_a_partner_list_is_followed_by_quotes_from_sources_it_does_not_cite() -> None:
+def test_a_partner_list_is_followed_by_the_quotes_it_does_not_show() -> None:
     listed = Citation(n=1, source="partners/zz.yaml", title="ZZ", snippet="SME support")
+    shown = "ZZ advises SMEs."
     listing = Answer(
-        answer="1 partner:\n\n1. ZZ [1]", citations=[listed], lang="en", partners=["zz"]
+        answer=f"1 partner:\n\n1. ZZ: {shown} [1]", citations=[listed], lang="en", partners=["zz"]
     )
-    faq = hit("f", 0.9, [], source="faq/companies.yaml#mid", title="MID")
-    profile = hit("p", 0.8, [], source="partners/zz.yaml", title="ZZ")
+    faq = hit("f", 0.9, [], source="faq/companies.yaml#mid", title="MID", language="en")
+    profile = hit("p", 0.8, [], source="partners/zz.yaml", title="ZZ", language="en")
     mid = "The state programme MID gives vouchers to SMEs."
-    chosen = [Candidate(faq, mid, 0.9, 0.9), Candidate(profile, "ZZ advises SMEs.", 0.8, 0.8)]
+    terms = "A listing requires a seat in NRW."
+    chosen = [
+        Candidate(faq, mid, 0.9, 0.9),
+        Candidate(profile, shown, 0.8, 0.8),
+        Candidate(profile, terms, 0.8, 0.8),
+        Candidate(profile, "Topics: SME support.", 0.8, 0.8),  # the list says so already
+    ]
     evidence = Evidence([faq, profile], chosen, chosen, None, True)
     answer = ExtractiveAnswerer().with_quotes(listing, evidence)
     assert answer.partners == ["zz"] and answer.answer.startswith(listing.answer)
-    assert f"- {mid} [2]" in answer.answer and "ZZ advises" not in answer.answer  # listed: no twice
+    assert f"- {mid} [2]" in answer.answer
+    assert answer.answer.count(shown) == 1  # shown in the list: not quoted again
+    assert f"- {terms} [1]" in answer.answer  # the listed profile keeps its number
+    assert "Topics: SME support." not in answer.answer
     assert [c.n for c in answer.citations] == [1, 2] and answer.citations[1].source == faq.source
-    alone = Evidence([profile], chosen[1:], chosen[1:], None, True)
+    assert listing.citations[0].snippet == "SME support"  # the list itself is left as it was
+    alone = Evidence([profile], chosen[1:2], chosen[1:2], None, True)
     assert ExtractiveAnswerer().with_quotes(listing, alone) == listing  # nothing to add
 
 

@@ -141,3 +141,26 @@ def test_whom_to_contact_to_join_gets_the_starting_point_and_its_card(cards: Con
     assert cards.for_joining("An wen wende ich mich bei der Musteruni?", "de", "") is None
     cards.starting_point = None  # contact.yaml names no profile
     assert cards.for_joining(question, "de", "") is None
+
+
+def test_naming_the_product_a_route_is_for_gets_its_partner_s_card() -> None:
+    directory = Directory()
+    listing = {
+        "label": {"de": "Eintrag in die Muster.Karte beantragen", "en": "Request a listing"},
+        "url": "https://example.org/karte/eintrag",
+    }
+    directory.profiles = {
+        "net": profile("net", "Musternetz NRW", contact_routes=[listing]),
+        "uni": profile("uni", "Musteruni Aachen"),
+    }
+    cards = ContactCards(directory)
+    for question in (
+        "How can I get my company listed on the Muster.Karte?",
+        "Wer ist Ansprechpartner für einen Eintrag in die Muster.Karte?",
+    ):
+        answer = cards.answer(question, "en")
+        assert answer is not None and answer.partners == ["net"], question
+        assert "https://example.org/karte/eintrag" in answer.answer
+    assert cards.answer("Wie viele Einträge hat die Muster.Karte?", "de") is None  # a fact
+    assert cards.answer("Was ist die Muster.Karte?", "de") is None  # not how to get in
+    assert cards.answer("Whom can I contact about research?", "en") is None  # no product named

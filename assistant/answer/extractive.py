@@ -85,17 +85,25 @@ class ExtractiveAnswerer:
         return _quoted(evidence.chosen, lang)
 
     def with_quotes(self, listing: Answer, evidence: Evidence) -> Answer:
-        """A list of partners, followed by the chosen quotes from sources it does not cite.
+        """A list of partners (or contact cards), followed by the chosen quotes it does not show.
 
         A list answers who; the question may ask a fact as well, or instead: "Which NRW funding
         programme gives vouchers to SMEs for AI projects?" listed the partners for SME support,
-        and the programme's name stood only in a FAQ entry.
+        and the programme's name stood only in a FAQ entry. A quote from a listed partner's
+        profile keeps that partner's number: a contact card shows the routes, and "Wir möchten
+        auf der KI.Landkarte auftauchen" needs the conditions that its profile states.
         """
         numbers = {c.source: c.n for c in listing.citations}
-        others = [c for c in evidence.chosen if c.hit.source not in numbers]
+        others = [
+            c
+            for c in evidence.chosen
+            if c.sentence not in listing.answer
+            # a listed profile's topics and place are what the list says already
+            and not (c.hit.source in numbers and c.sentence.startswith(_PROFILE_DATA))
+        ]
         if not others:
             return listing
-        citations = list(listing.citations)
+        citations = [c.model_copy() for c in listing.citations]  # a quote may add to a snippet
         lines = _quote_lines(others, citations, numbers)
         lang = listing.lang
         quoted_german = lang == "en" and any(
@@ -152,6 +160,9 @@ class ExtractiveAnswerer:
             reason=reason,
             confidence=None if decision is None else round(decision.probability, 3),
         )
+
+
+_PROFILE_DATA = ("Themen:", "Topics:", "Ort:", "Location:")
 
 
 def _curated(hit: Hit, lang: Lang, others: Sequence[Candidate] = ()) -> Answer:

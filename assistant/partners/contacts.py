@@ -28,6 +28,17 @@ from index.schemas import PartnerProfile
 _ASKS_MAIL = re.compile(r"e-?mail|emial|mailadresse|postfach|mailbox")
 _ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|hotline|\bcall\b")
 _ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\burl\b|web ?page")
+# getting onto something a route is for: listed, registered, applied for, "rein"
+_GETS_IN = re.compile(
+    r"\b(listed|listing|get (in|on|onto)|register\w*|sign up|apply|application|eintrag\w*|"
+    r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"
+)
+# ... unless a date, a number or a duration is asked about it
+_ASKS_FACT = re.compile(
+    r"^\W*(wann|when|seit wann|since when|wie (viel|viele|lange)|how (much|many|long))\b"
+)
+# a product's name as brands are written: "KI.Landkarte", "digitalCHURCH"
+_PRODUCT = re.compile(r"\b\w+\.\w+\b|\b[a-z]+[A-Z]+\w*\b")
 HEADING = {
     "de": "Öffentliche Kontaktwege laut Wissensbasis:",
     "en": "Public contact routes from the knowledge base:",
@@ -71,13 +82,47 @@ class ContactCards:
         )
 
     def answer(self, question: str, lang: Lang) -> Answer | None:
-        """One card per named partner, or None when the question is not of that kind."""
-        if not self.directory or not asks_for_contact(question):
+        """One card per named partner, or None when the question is not of that kind.
+
+        A question naming what one of a profile's routes is for gets that profile's card too:
+        "How can I get my company listed on the KI.Landkarte?", "Wer ist Ansprechpartner für
+        einen Eintrag in die KI.Landkarte?" (KI.NRW's route "Eintrag in die KI.Landkarte
+        beantragen"); four partner-probe writers of five asked it, and got the ordinary answer
+        without the partner.
+        """
+        if not self.directory:
             return None
-        named = self.directory.named_most_specific(question)
-        profiles = [self.directory.profiles[i] for i in named if i in self.directory.profiles]
-        if not profiles or not any(self._has_asked_route(question, p) for p in profiles):
-            return None
+        contact = asks_for_contact(question)
+        if contact:
+            named = self.directory.named_most_specific(question)
+            profiles = [self.directory.profiles[i] for i in named if i in self.directory.profiles]
+            if profiles and any(self._has_asked_route(question, p) for p in profiles):
+                return self._cards(profiles, lang)
+        folded = fold(question)
+        if contact or (_GETS_IN.search(folded) and not _ASKS_FACT.search(folded)):
+            profiles = self._by_route(folded)
+            if profiles:
+                return self._cards(profiles, lang)
+        return None
+
+    def _by_route(self, folded: str) -> list[PartnerProfile]:
+        """The profiles one of whose routes is for a product the question names.
+
+        A product is named in a route's label the way brands are written, with a dot or a
+        capital inside ("Eintrag in die KI.Landkarte beantragen"), and is not the partner's own
+        name ("Website des digitalHUB").
+        """
+        found = []
+        for profile in self.directory.profiles.values():
+            own = fold(f"{profile.name} {profile.short_name or ''}")
+            labels = " ".join(f"{r.label.de} {r.label.en}" for r in profile.contact_routes)
+            products = {fold(m) for m in _PRODUCT.findall(labels)} - set(own.split())
+            if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", folded) for p in products):
+                found.append(profile)
+        return found
+
+    def _cards(self, profiles: list[PartnerProfile], lang: Lang) -> Answer:
+        """The contact cards of ``profiles``, numbered and cited to their profiles."""
         lines, citations = [], []
         for n, profile in enumerate(profiles, start=1):
             lines.append(f"{n}. {self._line(profile, lang)} [{n}]")
