@@ -7,10 +7,11 @@ import pytest
 from assistant.answer.answer_types import asks_for_contact
 from assistant.partners.contacts import ContactCards
 from assistant.partners.directory import Directory
+from assistant.partners.vocabulary import TopicVocabulary
 from assistant.pipeline import Assistant
 from assistant.settings import load_settings
 from assistant.wiring import build_assistant
-from index.schemas import PartnerProfile
+from index.schemas import PartnerProfile, TopicsFile
 from tests.conftest import REAL_CORPUS
 
 
@@ -164,3 +165,29 @@ def test_naming_the_product_a_route_is_for_gets_its_partner_s_card() -> None:
     assert cards.answer("Wie viele Einträge hat die Muster.Karte?", "de") is None  # a fact
     assert cards.answer("Was ist die Muster.Karte?", "de") is None  # not how to get in
     assert cards.answer("Whom can I contact about research?", "en") is None  # no product named
+
+
+def test_a_unit_of_the_named_partner_working_on_the_asked_topic_gets_a_card_first() -> None:
+    topics = TopicsFile.model_validate(
+        {
+            "topics": [
+                {
+                    "id": "robotics",
+                    "de": "Robotik",
+                    "en": "Robotics",
+                    "synonyms": {"de": ["RoboCup"], "en": ["RoboCup"]},
+                }
+            ]
+        }
+    )
+    directory = Directory(TopicVocabulary(topics))
+    directory.profiles = {
+        "uni": profile("uni", "Musteruni Aachen"),
+        "lab": profile("lab", "Roboterlabor Muster", parent="uni"),
+        "other": profile("other", "Anderes Labor", parent="uni", topics=["hpc"]),
+    }
+    cards = ContactCards(directory)
+    answer = cards.answer("Whom can I contact about the RoboCup work at Musteruni Aachen?", "en")
+    assert answer is not None and answer.partners == ["lab", "uni"]
+    plain = cards.answer("How do I contact Musteruni Aachen?", "en")
+    assert plain is not None and plain.partners == ["uni"]  # no topic asked: the named one only

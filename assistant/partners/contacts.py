@@ -97,13 +97,27 @@ class ContactCards:
             named = self.directory.named_most_specific(question)
             profiles = [self.directory.profiles[i] for i in named if i in self.directory.profiles]
             if profiles and any(self._has_asked_route(question, p) for p in profiles):
-                return self._cards(profiles, lang)
+                return self._cards(self._units_first(question, profiles), lang)
         folded = fold(question)
         if contact or (_GETS_IN.search(folded) and not _ASKS_FACT.search(folded)):
             profiles = self._by_route(folded)
             if profiles:
                 return self._cards(profiles, lang)
         return None
+
+    def _units_first(self, question: str, named: list[PartnerProfile]) -> list[PartnerProfile]:
+        """The named partners, after their units (``parent``) listing a topic the question names.
+
+        "Whom can I contact about the RoboCup work at FH Aachen?" is for MASKOR too.
+        """
+        topics = self.directory.vocabulary.find(question)
+        ids = {p.id for p in named}
+        units = [
+            p
+            for p in self.directory.profiles.values()
+            if p.parent in ids and p.id not in ids and set(topics) & set(p.topics)
+        ]
+        return units + named
 
     def _by_route(self, folded: str) -> list[PartnerProfile]:
         """The profiles one of whose routes is for a product the question names.
