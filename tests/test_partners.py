@@ -266,6 +266,9 @@ def test_colloquial_partner_searches_are_read(directory: Directory) -> None:
         ("What research does the university do on robots?", False),
         ("Wer kann Mitglied werden?", False),
         ("Where can I find the agenda of the launch event?", False),
+        # "wer" and the verb in different clauses: who is liable, not who builds cars
+        ("Wer haftet, wenn ein selbstfahrendes Auto einen Unfall baut?", False),
+        ("Wer baut selbstfahrende Autos?", True),
     ],
 )
 def test_list_questions_are_recognised(question: str, listing: bool) -> None:

@@ -69,7 +69,9 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(suche|suchen|brauche|brauchen|looking for|searching for|need|find)\W+(\w+\W+){0,3}"
     rf"\w*{_ORGS}"
     # who does it, whom to ask
-    r"|\bwer\b.{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
+    # in the same clause: "Wer haftet, wenn ein selbstfahrendes Auto einen Unfall baut?" asks
+    # who is liable (ood_probes), not who builds cars
+    r"|\bwer\b[^,;]{0,60}\b(arbeitet|forscht|beschaeftigt sich|macht|bietet|hilft|unterstuetzt|"
     r"kennt sich|betreibt|berat|foerdert|kann uns|kann mir|entwickelt|baut|kuemmert sich|"
     r"ist zustaendig|ist fuer|verbindet|kombiniert|vermittelt|setzt|nutzt|aktiv|taetig|"
     r"unterwegs)"  # "Smart City – wer ist da unterwegs?", "Wer ist beim Thema X unterwegs?"
