@@ -7,6 +7,7 @@ of answers that contain a key fact. Only dev data is read.
 
     python -m benchmarks.ranking
     python -m benchmarks.ranking --cross-gap   # e5's score gap across languages (XQuAD dev)
+    python -m benchmarks.ranking --quoting     # the ranking quotes are chosen by after the gate
 """
 
 from __future__ import annotations
@@ -115,5 +116,68 @@ def cross_gap(pairs: int = 400) -> dict[str, float]:
     return result
 
 
+QUOTING_GRID = [
+    {},
+    {"typed_any": True},
+    *({"focus": f} for f in (0.02, 0.04, 0.07, 0.1)),
+    *({"focus": f, "typed_any": True} for f in (0.02, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1)),
+]
+
+
+def quoting() -> list[dict[str, Any]]:
+    """``evidence.QUOTING`` chosen: answers with the key fact for each setting, asked through
+    the chat (gold ``dev`` and the ``gold_probes`` sets, answerable questions), and the share
+    of composed answers with it on XQuAD dev with the gate open. The gate decides before the
+    quotes are chosen, so abstentions do not depend on the setting.
+    """
+    import assistant.pipeline as pipeline
+
+    settings = load_settings(data_dir=ROOT / "data", corpus_dir=ROOT / "corpus")
+    gold, _ = scratch_assistant(settings)
+    gold.index_documents(load_eval_corpus(settings, None))
+    files = [
+        ROOT / "corpus/eval/gold-dev.jsonl",
+        *sorted(ROOT.glob("benchmarks/gold_probes*.jsonl")),
+    ]
+    questions = [q for f in files for q in read_jsonl(f, GateQuestion) if q.answerable]
+    xquad_items: list[tuple[Any, Any]] = []
+    if XQUAD.exists():
+        passages, converted = convert(XQUAD, Path(tempfile.mkdtemp(prefix="xquad-")))
+        xquad, _ = scratch_assistant(settings, gate_model=GateModel.always())
+        xquad.index_documents(load_eval_corpus(settings, passages))
+        xquad_items = retrieved(xquad, xquad_questions(converted, passages, converted, "dev"))
+    rows = []
+    for values in QUOTING_GRID:
+        ranking = Ranking(**values)  # type: ignore[arg-type]
+        pipeline.QUOTING = ranking  # what ``Assistant.judge`` quotes with
+        right = sum(
+            contains_fact((a := gold.ask(q.question)).answer, q.answers) and not a.abstained
+            for q in questions
+        )
+        row = {**values, "gold_chat": right, "of": len(questions)}
+        if xquad_items:
+            facts = 0
+            for q, hits in xquad_items:
+                evidence = gather(
+                    q.question,
+                    q.lang,
+                    hits,
+                    xquad.embeddings,
+                    ranking=ranking,
+                    lexical=xquad.gate.lexical,
+                )
+                answer = xquad.extractive.compose(q.question, q.lang, evidence)
+                facts += contains_fact(answer.answer, q.answers)
+            row["xquad_dev"] = round(facts / len(xquad_items), 4)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 if __name__ == "__main__":
-    cross_gap() if "--cross-gap" in sys.argv else main()
+    if "--cross-gap" in sys.argv:
+        cross_gap()
+    elif "--quoting" in sys.argv:
+        quoting()
+    else:
+        main()

@@ -65,21 +65,9 @@ class ContactCards:
         profile = self.directory.profiles.get(self.starting_point or "")
         if profile is None or not joins_alliance(question) or not asks_for_contact(question):
             return None
-        citation = Citation(
-            n=1,
-            source=SOURCE.format(id=profile.id),
-            title=profile.name,
-            url=str(profile.website) if profile.website else None,
-            snippet=self._routes(profile, lang),
-            language=lang,
-        )
-        return Answer(
-            answer=f"{route}\n\n{HEADING[lang]}\n\n1. {self._line(profile, lang)} [1]",
-            citations=[citation],
-            lang=lang,
-            partners=[profile.id],
-            confidence=1.0,
-        )
+        card = self._cards([profile], lang)
+        card.answer = f"{route}\n\n{card.answer}"
+        return card
 
     def answer(self, question: str, lang: Lang) -> Answer | None:
         """One card per named partner, or None when the question is not of that kind.
