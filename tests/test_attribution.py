@@ -130,6 +130,14 @@ def test_a_terse_right_answer_is_kept(attributor, sources) -> None:
     assert checked.central and checked.text == "20. Mai 2025 [1]."
 
 
+def test_a_name_alone_is_supported_by_a_source_in_any_language(attributor) -> None:
+    """ "Sibylle Keupen." has no words of a language; the detector reads it as English."""
+    speech = "Oberbürgermeisterin ist Sibylle Keupen (Stand 2025)."
+    hit = Hit("c", speech, 0.9, source="partners/stadt.yaml", title="Stadt", language="de")
+    checked = attributor.attribute("Sibylle Keupen.", [Source(1, hit, (speech,))])
+    assert checked.central and checked.text == "Sibylle Keupen [1]."
+
+
 def test_sentences_without_content_are_dropped(attributor, sources) -> None:
     checked = attributor.attribute("Gern! Gegründet am 20. Mai 2025 [1].", sources)
     assert checked.claims == 1 and checked.text.startswith("Gegründet")

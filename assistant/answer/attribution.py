@@ -118,12 +118,12 @@ class Attributor:
         if not shown:
             return None
         stated = set(_NUMBER.findall(claim))
-        language = detect_language(claim)
+        # words are matched in the source's language: a claim of names alone has none of its
+        # own ("Sibylle Keupen." reads as English, and was unsupported by the German profile
+        # that names her: 5 of the 9 answerable dev questions falling back, all right)
         coverage = np.array(
             [
-                self.lexical.coverage(claim, language, sentence)
-                if source.hit.language == language
-                else 0.0
+                self.lexical.coverage(claim, source.hit.language, sentence)
                 for source, sentence in shown
             ]
         )
