@@ -75,8 +75,8 @@ class ContactCards:
         A question naming what one of a profile's routes is for gets that profile's card too:
         "How can I get my company listed on the KI.Landkarte?", "Wer ist Ansprechpartner für
         einen Eintrag in die KI.Landkarte?" (KI.NRW's route "Eintrag in die KI.Landkarte
-        beantragen"); four partner-probe writers of five asked it, and got the ordinary answer
-        without the partner.
+        beantragen"); four of the partner probe sets asked it (8, 9, 10 and 14), and got the
+        ordinary answer without the partner.
         """
         if not self.directory:
             return None
