@@ -7,7 +7,7 @@ of answers that contain a key fact. Only dev data is read.
 
     python -m benchmarks.ranking
     python -m benchmarks.ranking --cross-gap   # e5's score gap across languages (XQuAD dev)
-    python -m benchmarks.ranking --quoting     # the ranking quotes are chosen by after the gate
+    python -m benchmarks.ranking --quoting     # the ranking that chooses the quotes after the gate
 """
 
 from __future__ import annotations
