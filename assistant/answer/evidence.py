@@ -162,7 +162,7 @@ def gather(
     today = today or dt.date.today()
     query_terms = set(terms(question, lang)) if ranking.lexical else set()
     r = ranking
-    focus = _FocusScorer(question, lang, usable, lexical) if r.focus and lexical else None
+    focus = FocusScorer(question, lang, usable, lexical) if r.focus and lexical else None
     candidates = []
     for hit, sentence, cosine in _similarities(question, pool, embeddings):
         score = cosine
@@ -190,12 +190,14 @@ def gather(
     return Evidence(list(usable), candidates, chosen, kind, found)
 
 
-class _FocusScorer:
+class FocusScorer:
     """How much of the question's focus a sentence holds (``LexicalMatcher.focus``).
 
     The focus is what sets the question apart from what all retrieved chunks share: "Arbeitsplätze"
     in "Wie viele Arbeitsplätze sollen durch die Microsoft-Rechenzentren entstehen?", where
-    every chunk is about the data centres and the sentence with the jobs ranked third.
+    every chunk is about the data centres and the sentence with the jobs ranked third. Words
+    match only within the question's language: the chunks in it are the ones compared, and
+    their titles and headings are the topic (the gate's ``focus`` and ``gap_focus`` too).
     """
 
     def __init__(
@@ -206,6 +208,7 @@ class _FocusScorer:
         self.topic = " ".join(f"{h.title} {h.heading}" for h in hits if h.language == lang)
 
     def __call__(self, sentence: str) -> float:
+        """The share of the question's focus that ``sentence`` holds (0 to 1)."""
         return self.lexical.focus(self.question, self.lang, self.own, sentence, self.topic)
 
 

@@ -37,7 +37,7 @@ sentence and the top chunk, nested cross-validation): 0.8310 -> 0.8333, noise ag
 
 from __future__ import annotations
 
-from assistant.answer.evidence import Evidence
+from assistant.answer.evidence import Evidence, FocusScorer
 from assistant.answer.lexical import LexicalMatcher
 from assistant.models import Lang
 
@@ -56,8 +56,7 @@ def gate_features(
         return dict.fromkeys((*FEATURES, *REASON_FEATURES), 0.0) | {"unseen": unseen}
     top = hits[0]
     same = top.language == lang
-    own = [h.text for h in hits if h.language == lang]  # where words can match at all
-    topic = " ".join(f"{h.title} {h.heading}" for h in hits if h.language == lang)
+    focus = FocusScorer(question, lang, hits, lexical)
     best = evidence.chosen[0] if evidence.chosen else None  # the best quotable sentence
     sentence = best.sentence if best is not None and best.hit.language == lang else ""
     gaps = [c.sentence for c in evidence.candidates[:10] if c.states_gap and c.hit.language == lang]
@@ -67,7 +66,7 @@ def gate_features(
         "cross": 0.0 if same else 1.0,
         "type_missing": float(not evidence.type_found),
         "gap": float(evidence.states_gap),
-        "gap_focus": max((lexical.focus(question, lang, own, g, topic) for g in gaps), default=0.0),
-        "focus": lexical.focus(question, lang, own, sentence, topic),
+        "gap_focus": max((focus(g) for g in gaps), default=0.0),
+        "focus": focus(sentence),
         "unseen": unseen,
     }
