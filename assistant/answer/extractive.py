@@ -105,11 +105,7 @@ class ExtractiveAnswerer:
             return listing
         citations = [c.model_copy() for c in listing.citations]  # a quote may add to a snippet
         lines = _quote_lines(others, citations, numbers)
-        lang = listing.lang
-        quoted_german = lang == "en" and any(
-            c.language == "de" for c in citations[len(listing.citations) :]
-        )
-        also = ALSO_QUOTED_GERMAN if quoted_german else ALSO[lang]
+        also = _also(listing.lang, citations[len(listing.citations) :])
         text = f"{listing.answer}\n\n{also}\n\n" + "\n".join(lines)
         return listing.model_copy(update={"answer": text, "citations": citations})
 
@@ -175,10 +171,14 @@ def _curated(hit: Hit, lang: Lang, others: Sequence[Candidate] = ()) -> Answer:
     citations = [citation]
     if others:
         lines = _quote_lines(others, citations, {hit.source: 1})
-        quoted_german = lang == "en" and any(c.language == "de" for c in citations[1:])
-        also = ALSO_QUOTED_GERMAN if quoted_german else ALSO[lang]
-        answer += "\n\n" + also + "\n\n" + "\n".join(lines)
+        answer += "\n\n" + _also(lang, citations[1:]) + "\n\n" + "\n".join(lines)
     return Answer(answer=answer, citations=citations, lang=lang)
+
+
+def _also(lang: Lang, added: Sequence[Citation]) -> str:
+    """The heading of the further quotes, saying so when an English reader gets German ones."""
+    quoted_german = lang == "en" and any(c.language == "de" for c in added)
+    return ALSO_QUOTED_GERMAN if quoted_german else ALSO[lang]
 
 
 def _quoted(chosen: Sequence[Candidate], lang: Lang) -> Answer:
