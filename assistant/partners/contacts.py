@@ -19,7 +19,7 @@ import re
 from assistant.answer.answer_types import asks_for_contact
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
-from assistant.partners.listing import CONTACT, joins_alliance, kind_label
+from assistant.partners.listing import CONTACT, asks_a_fact, joins_alliance, kind_label
 from assistant.text import fold
 from index.loaders import route_lines
 from index.schemas import PartnerProfile
@@ -32,10 +32,6 @@ _ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\
 _GETS_IN = re.compile(
     r"\b(listed|listing|get (in|on|onto)|register\w*|sign up|apply|application|eintrag\w*|"
     r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"
-)
-# ... unless a date, a number or a duration is asked about it
-_ASKS_FACT = re.compile(
-    r"^\W*(wann|when|seit wann|since when|wie (viel|viele|lange)|how (much|many|long))\b"
 )
 # a product's name as brands are written: "KI.Landkarte", "digitalCHURCH"
 _PRODUCT = re.compile(r"\b\w+\.\w+\b|\b[a-z]+[A-Z]+\w*\b")
@@ -87,7 +83,8 @@ class ContactCards:
             if profiles and any(self._has_asked_route(question, p) for p in profiles):
                 return self._cards(self._units_first(question, profiles), lang)
         folded = fold(question)
-        if contact or (_GETS_IN.search(folded) and not _ASKS_FACT.search(folded)):
+        # getting in, unless a date, an amount or a duration is asked about it
+        if contact or (_GETS_IN.search(folded) and not asks_a_fact(question)):
             profiles = self._by_route(folded)
             if profiles:
                 return self._cards(profiles, lang)

@@ -323,6 +323,11 @@ AND = {"de": "und", "en": "and"}
 OR = {"de": "oder", "en": "or"}
 
 
+def asks_a_fact(question: str) -> bool:
+    """The question asks for a date, an amount, a duration or a time, not for partners."""
+    return bool(_ASKS_FACT.search(fold(question)))
+
+
 def joins_alliance(question: str) -> bool:
     """The question is about joining the alliance itself ("bei der AAA mitmachen")."""
     return bool(_JOINS_ALLIANCE.search(fold(question)))
