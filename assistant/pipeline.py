@@ -203,15 +203,16 @@ class Assistant:
     ) -> tuple[Evidence, Decision]:
         """Retrieve (unless ``hits`` are given), gather the evidence and let the gate decide.
 
-        ``rerank=False`` skips the optional LLM reranker (only the decision is wanted).
+        ``rerank=False``: only the decision is wanted, so neither the optional LLM reranker
+        nor the quoting ranking runs (the evidence is what the gate judged).
         """
         if hits is None:
             hits = self.retrieve(query, self.settings.top_k, where)
         evidence = gather(query, lang, hits, self.embeddings)
         decision = self.gate.decide(query, lang, evidence)
-        if not decision.answer:
+        if not decision.answer or not rerank:
             return evidence, decision
-        if rerank and self.reranker is not None:
+        if self.reranker is not None:
             # the model's order decides what is quoted first, never whether to answer: the
             # gate was fitted on the retriever's order and scores
             hits = self.reranker.rerank(query, hits)
