@@ -115,6 +115,14 @@ def test_where_to_go_for_a_need_for_technology_is_a_search(lister: PartnerLister
     assert lister.request("Where can we buy software for parts that go in housings?") is None
 
 
+def test_the_intent_reads_a_search_only_where_someone_is_asked_for(lister: PartnerLister) -> None:
+    """ "Which job boards are best for finding remote data science jobs?" named nobody to turn
+    to and got a partner list (the toy intent hears "who" inside "wholesale")."""
+    assert lister.request("Which wholesale parts should a machine sort by itself?") is None
+    assert lister.request("Which wholesale partner sorts parts by itself?") is not None
+    assert lister.request("Kennt ihr wholesale parts that sort by itself?") is not None
+
+
 def test_a_question_for_a_date_or_an_amount_is_not_read_by_the_intent(
     lister: PartnerLister,
 ) -> None:

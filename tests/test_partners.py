@@ -567,6 +567,44 @@ def test_every_partner_or_those_of_a_place_are_listed_when_asked(directory: Dire
     assert listed is not None and listed.partners == ["far"]
 
 
+def test_the_units_of_a_named_partner_are_listed_when_asked(directory: Directory) -> None:
+    """ "Which partners belong to Forschungszentrum Jülich?" named a partner and was read as a
+    question about it."""
+    directory.profiles["lab"] = directory.profiles["lab"].model_copy(update={"parent": "uni"})
+    directory.profiles["uni"] = directory.profiles["uni"].model_copy(
+        update={"name": "Alpha University"}
+    )
+    lister = PartnerLister(directory)
+    for question in (
+        "Which partners belong to Alpha University?",
+        "Welche Institute gehören zur Alpha University?",
+        "What are the units of Alpha University?",
+    ):
+        answer = lister.answer(question, "en", "")
+        assert answer is not None and answer.partners == ["lab"], question
+    assert answer.answer.startswith("1 partner in the knowledge base matches the units of")
+    # a topic none of its units covers is for the ordinary answer, not "no partner"
+    assert lister.request("Welche Institute der Alpha University machen Bildverarbeitung?") is None
+    # about a partner, a unit named, or a fact asked: no list
+    assert lister.request("Wer leitet das Institut der Alpha University?") is None
+    assert lister.request("Which institute of Alpha University is Lab part of?") is None
+    assert lister.request("When did Alpha University become part of the alliance?") is None
+
+
+def test_who_founded_the_alliance_lists_the_founding_partners(directory: Directory) -> None:
+    lister = PartnerLister(directory)
+    for question in (
+        "Which organisations founded the AI Alliance Aachen?",
+        "Wer hat die AAA gegründet?",
+        "Who are the founders of the alliance?",
+    ):
+        request = lister.request(question)
+        assert request is not None and request.founding, question
+    # when or where it was founded is a fact
+    assert lister.request("In welchem Saal wurde die AAA gegründet?") is None
+    assert lister.request("When was the alliance founded?") is None
+
+
 def test_a_kind_no_profile_has_is_for_the_ordinary_answer(directory: Directory) -> None:
     """ "Which companies signed the memorandum?": the sources' word on them, not "nobody"."""
     lister = PartnerLister(directory)

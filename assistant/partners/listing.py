@@ -176,11 +176,46 @@ _SEEKS = re.compile(
     r"|^\W*(need\W+)?((some|any|sum)\W+)?(help|support|hilfe|unterstuetzung)\W+"
     r"(with|w/|for|bei|fuer|mit)(\W|$)"
 )
+# someone to turn to, named in a question only the learned intent reads as a search: "Which job
+# boards are best for finding remote data science jobs?", "Welche Modelle empfiehlst du?", "Can
+# my employer monitor my work laptop with AI software?" name none and got partner lists
+# (out-of-domain dev and probes); "Kennt ihr jemanden, der ...", "who could help us ..." do
+_SOMEONE = re.compile(
+    r"\b(partner\w*|organi[sz]ation\w*|institution\w*|einrichtung\w*|institut\w*|wer|wen|wem|"
+    r"who|whom|whoever|someone|somebody|anyone|anybody|jemand\w*|ansprech\w*|anlaufstell\w*|"
+    r"contact\w*|kontakt\w*|expert\w*|team|teams|company|companies|firma|firmen|unternehmen|"
+    r"hochschul\w*|uni|universit\w*|lab|labs|labor\w*|lehrstu\w*|group|gruppe|where|wo|wohin|"
+    r"help\w*|hilf\w*|helfen|unterstuetz\w*|support\w*|berat\w*|advice|advise|collaborat\w*|"
+    r"cooperat\w*|kooperi\w*|zusammenarb\w*|zusammen|together|connect|vernetz\w*|"
+    r"work(s|ing)? on|arbeit\w*|forsch\w*|research\w*|offer\w*|anbiet\w*|bietet|bieten|"
+    r"people|leute|menschen|ihr|euch|of (you|u)|which of|welche[rs]? von)\b"
+)
 # a question for a date, an amount or a duration asks a fact, not for partners
 _ASKS_FACT = re.compile(
     r"^\W*(wann|when|bis wann|ab wann|seit wann|wie (viel|viele|lange|teuer|oft|hoch)|"
     r"how (much|many|long|often)|was kostet|what does\b.{0,40}\bcost|um wie viel uhr|"
     r"at what time|since when|until when)\b"
+)
+# the units of a named partner: "Which partners belong to Forschungszentrum Jülich?", "Welche
+# Institute gehören zur RWTH?" named a partner and so were read as questions about it
+# (partner_probes14, first run: both units missed)
+_ASKS_UNITS = re.compile(
+    r"\b(belongs? to|belonging to|are part of|is part of|under the umbrella of|teil (der|des|von)|"
+    r"gehoer\w* (\w+ )?(zu|zum|zur)|unter dem dach)\b"
+    r"|\b(units?|sub-?units?|institutes?|institut\w*|einrichtung\w*|centres|centers|zentren|"
+    r"departments?|abteilung\w*|tochter\w*|subsidiar\w*)\W+(of|at|from|der|des|von|am)\b"
+)
+_ASKS_WHICH = re.compile(
+    r"\b(welche\w*|which|what|was|list|liste|nenne|nenn|name|show|zeig\w*|gibt es)\b"
+)
+# who founded the alliance: the founding partners ("Which organisations founded the AI Alliance
+# Aachen?" got quotes about its founding day, partner_probes14); not when or where it was founded
+_FOUNDED_BY = re.compile(
+    r"\b(wer|who|von wem|by whom|which (organi[sz]ations?|institutions?|partners?|players|members)|"
+    r"welche (organisationen|institutionen|partner|einrichtungen|akteure))\b"
+    r"[^?.;]{0,50}\b(gegruendet|founded|gruendeten|co-?founded)\b"
+    r"|\b(founders|gruender) (of|der|des) (the |der |des )?"
+    r"((ai|ki)\W+alliance|allianz|alliance|aaa)\b"
 )
 HEADING = {
     "de": "In der Wissensbasis passen {n} Partner zu {what}:",
@@ -189,6 +224,15 @@ HEADING = {
 HEADING_ALL = {
     "de": "Die Wissensbasis hat Profile von {n} Partnern:",
     "en": "The knowledge base has profiles of {n} partners:",
+}
+# one partner: "1 partner matches", "passt 1 Partner"
+ONE_HEADING = {
+    "de": "In der Wissensbasis passt 1 Partner zu {what}:",
+    "en": "1 partner in the knowledge base matches {what}:",
+}
+ONE_NEED_HEADING = {
+    "de": "Eine direkte Antwort darauf enthält die Wissensbasis nicht. Zu {what} passt 1 Partner:",
+    "en": "The knowledge base holds no direct answer to that. 1 partner matches {what}:",
 }
 NEED_HEADING = {
     "de": "Eine direkte Antwort darauf enthält die Wissensbasis nicht. Zu {what} passen "
@@ -319,6 +363,7 @@ _ALL_PARTNERS = re.compile(
 CONTACT = {"de": "Kontakt", "en": "Contact"}
 FOUNDING = {"de": "Gründungspartner", "en": "founding partner"}
 FOUNDING_PARTNERS = {"de": "den Gründungspartnern", "en": "the founding partners"}
+UNITS_OF = {"de": "den Einrichtungen von", "en": "the units of"}
 AND = {"de": "und", "en": "and"}
 OR = {"de": "oder", "en": "or"}
 
@@ -534,6 +579,7 @@ class Request:
     any_of: bool = False  # several needs, each on its own: partners covering any topic
     places: tuple[str, ...] = ()  # "Which partners are located in Jülich?": location words
     everyone: bool = False  # "List all partners of the alliance."
+    parents: tuple[str, ...] = ()  # "Which institutes belong to FZJ?": the units of these
 
 
 class PartnerLister:
@@ -564,15 +610,24 @@ class PartnerLister:
         A question naming a partner is about that partner ("Where is the digitalHUB's
         co-working space?"), not a search for partners.
         """
+        if self.directory and not out_of_scope(question):
+            parents = self.units_asked(question)
+            units = Request(self.topics_asked(question), [], False, parents=parents)
+            # "Welche Institute der RWTH arbeiten an Robotik?": none of its units lists
+            # robotics; the ordinary answer may still know (no "no partner" for it)
+            if parents and self.matches(units, "en"):
+                return units
         if self._never_a_search(question):
             return None
         folded = fold(question)
+        founded_by = bool(_FOUNDED_BY.search(folded))
         # the learned intent never reads a question for a date, an amount or a duration
         # ("Wann gibt es den Kurs zum Programmieren von Lernrobotern?" got the robotics
         # partners instead of the course's date)
         intent = None if _ASKS_FACT.search(folded) else self.intent
         by_rules = bool(
-            asks_for_partners(question)
+            founded_by
+            or asks_for_partners(question)
             or self.is_topic_query(question)
             or (_SEEKS.search(folded) and self.directory.vocabulary.find(question))
             or (
@@ -590,12 +645,13 @@ class PartnerLister:
             # never a question of party politics
             intent is not None
             and not _POLITICS.search(folded)
+            and _SOMEONE.search(folded)
             and intent.asks_for_partners(question)
             and self.wants_technology(question)
         ):
             return None
         topics = self.topics_asked(question)
-        kinds, founding = find_kinds(question), asks_for_founding(question)
+        kinds, founding = find_kinds(question), asks_for_founding(question) or founded_by
         places = self.places_asked(question)
         if self._service_for_smes(question, topics, intent):
             return None
@@ -618,6 +674,24 @@ class PartnerLister:
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
         return None
+
+    def units_asked(self, question: str) -> tuple[str, ...]:
+        """The named partners whose units the question asks for (none: it does not).
+
+        Not when it names a unit itself: "Wer leitet das MASKOR-Institut der FH Aachen?" is
+        about MASKOR; nor for a fact of a partner ("Wann wurde das FZJ gegründet?").
+        """
+        folded = fold(question)
+        if not (_ASKS_UNITS.search(folded) and _ASKS_WHICH.search(folded)):
+            return ()
+        if _ASKS_FACT.search(folded):
+            return ()
+        profiles = self.directory.profiles
+        named = self.directory.named_in(question)
+        if any(profiles[p].parent for p in named):
+            return ()
+        parents = {p.parent for p in profiles.values() if p.parent}
+        return tuple(p for p in named if p in parents)
 
     def _service_for_smes(
         self, question: str, topics: list[str], intent: PartnerIntent | None
@@ -787,6 +861,8 @@ class PartnerLister:
                 continue
             if request.places and not set(request.places) & set(words_of(profile.location)):
                 continue
+            if request.parents and profile.parent not in request.parents:
+                continue
             reasons = self.directory.topic_reasons(profile, request.topics, lang)
             reasons += self.directory.word_reasons(profile, request.words, lang)
             if (request.topics or request.words) and not reasons:
@@ -868,6 +944,10 @@ class PartnerLister:
                     language=lang,
                 )
             )
+        if len(matches) == 1:
+            heading = {HEADING["en"]: ONE_HEADING, NEED_HEADING["en"]: ONE_NEED_HEADING}.get(
+                heading["en"], heading
+            )
         return Answer(
             answer=heading[lang].format(n=len(matches), what=what) + "\n\n" + "\n".join(lines),
             citations=citations,
@@ -883,6 +963,9 @@ class PartnerLister:
         names += [KIND_LABELS[k][lang] for k in request.kinds]
         if request.founding:
             names.append(FOUNDING_PARTNERS[lang])
+        if request.parents:
+            parents = f" {OR[lang]} ".join(self.directory.profiles[p].name for p in request.parents)
+            names.append(f"{UNITS_OF[lang]} {parents}")
         if request.places:
             places = f" {OR[lang]} ".join(self._place_name(p) for p in request.places)
             names.append(f"{LOCATED[lang]} {places}")
