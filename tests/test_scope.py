@@ -165,3 +165,30 @@ def test_greetings_thanks_and_goodbyes_alone_are_small_talk(question: str) -> No
 )
 def test_a_greeting_before_a_question_is_a_question(question: str) -> None:
     assert not is_small_talk(question) and not out_of_scope(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Erzähl uns doch mal einen Witz über Ingenieure",
+        "Mir ist so langweilig heute",
+        "what's your favorite book?",
+        "Was ist dein Lieblingsessen?",
+        "Are you actually a human?",
+        "Wer hat dich eigentlich gebaut?",
+        "Could you translate this sentence into French for me?",
+        "Kannst du mir diesen Absatz bitte ins Englische übersetzen?",
+        "Can you summarize the latest news about OpenAI?",
+    ],
+)
+def test_chit_chat_with_the_assistant_and_tasks_put_as_questions_are_out_of_scope(
+    question: str,
+) -> None:
+    assert out_of_scope(question)
+
+
+def test_questions_about_stories_and_translation_by_the_partners_are_not_chit_chat() -> None:
+    assert not out_of_scope("Tell me the story of how the alliance was founded.")
+    assert not out_of_scope("Can you summarise what the partners of the alliance do?")
+    assert not out_of_scope("Which partner is a robotics lab with real robots?")
+    assert not out_of_scope("Kannst du mir sagen, wer das KI-Center leitet?")

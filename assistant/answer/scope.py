@@ -177,6 +177,34 @@ _TASK = re.compile(
 )
 
 
+# a task put as a question: "Can you summarise the most recent paper by Holger Hoos ...?",
+# "Kannst du mir diesen Absatz ins Englische übersetzen?"
+_TASK_ASKED = re.compile(
+    r"^\W*(hey\W+|hi\W+|hallo\W+)?(can|could|would|will) (you|u) (please |pls )?(summari[sz]e|"
+    r"translate|proofread|rewrite|paraphrase|draft|compose|write (me|us|a|an|the|my|our|this))\b"
+    r"|^\W*(hey\W+|hi\W+|hallo\W+)?(kannst|koenntest|koenntet|koennten) (du|ihr|sie) "
+    r"[^?]{0,80}\b(uebersetzen|zusammenfassen|korrigieren|umformulieren|verfassen|dichten)\b"
+)
+# chit-chat with the assistant itself: a joke, its favourites, boredom, what it is ("Tell me a
+# joke.", "Mir ist langweilig, erzähl mir mal was Lustiges.", "What's your favourite movie?"
+# were answered with quotes about the founding evening: ood_probes3, first run)
+_CHIT_CHAT = re.compile(
+    r"\b(tell|erzaehl\w*) (me |mir |us |uns )?(mal )?(a |an |einen |nen |ne |eine |was |etwas |"
+    r"something )?(joke|witz|funny|lustig\w*|story|geschichte|gedicht|poem)"
+    r"|\b(jokes?|witze?|limerick)\b"
+    r"|\b(your|dein\w*) (favou?rite|lieblings\w*)|\bdein\w* lieblings"
+    r"|\b(i'?m|i am|mir ist|ich bin) (so |total |gerade |mega |voll )*"
+    r"(bored|langweilig|gelangweilt)\b"
+    r"|\b(are you|r u|bist du) (eigentlich |actually |really |wirklich )?(a |an |ein |eine )?"
+    r"(human|mensch|robot|roboter|real|echt|bot|chatbot|single|happy|gluecklich)\b"
+    r"|\b(how old are you|wie alt bist du|what'?s your name|wie heisst du|who (made|built|created) "
+    r"you|wer hat dich (eigentlich |denn )?(gebaut|gemacht|programmiert|entwickelt|erschaffen))\b"
+    r"|\b(do you|have you|hast du|kannst du) (have )?"
+    r"(feel\w*|gefuehle|emotion\w*|traeum\w*|dream\w*)"
+    r"|\b(sing|sing mir|sing me) (a |ein )?(song|lied)"
+)
+
+
 # small talk and nothing else: greetings, "how are you", thanks, goodbyes ("Hallo, wie geht's
 # dir?" was answered with the joining FAQ at probability 0.86: "wie geht" is how joining goes)
 _SMALL_TALK_PART = (
@@ -198,13 +226,15 @@ def is_small_talk(question: str) -> bool:
 
 
 def out_of_scope(question: str, names_us: bool = False) -> bool:
-    """A request the assistant does not serve: programming help, a writing task, small talk.
+    """A request the assistant does not serve: programming help, a writing task, chit-chat.
 
     A task about the partners or the alliance is served as a question ("Erstelle eine Liste
     der Partner, die an Robotik arbeiten").
     """
     folded = fold(question)
-    task = bool(_TASK.search(folded)) and not _ABOUT_US.search(folded)
+    task = bool(
+        _TASK.search(folded) or _TASK_ASKED.search(folded) or _CHIT_CHAT.search(folded)
+    ) and not _ABOUT_US.search(folded)
     return task or is_small_talk(question) or asks_for_programming_help(question, names_us)
 
 
