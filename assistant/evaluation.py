@@ -150,7 +150,7 @@ def evaluate(
     for q in questions:
         lang = q.lang or detect_language(q.question)
         started = time.perf_counter()
-        hits = retriever.retrieve(q.question, RANK_DEPTH)
+        hits = retriever.retrieve(assistant.mend(q.question), RANK_DEPTH)
         retrieved = time.perf_counter()
         *_, answer = assistant.answer_stream(
             q.question, lang, hits=hits[: assistant.settings.top_k]

@@ -33,6 +33,7 @@ from assistant.retrieve.faq import FaqMatcher
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.rerank import LlmReranker
 from assistant.retrieve.retriever import Retriever, filter_topics
+from assistant.retrieve.speller import QuerySpeller
 from assistant.settings import Settings
 from assistant.staff_accounts import StaffAccounts
 from assistant.text import fold
@@ -88,6 +89,7 @@ class Assistant:
         self.names: list[str] = []  # organisation names, for follow-up questions
         self.topics: list[str] = []  # competence topics present in partner profiles
         self.seen_version = ""  # the index version the derived indexes were built from
+        self.speller = QuerySpeller(())  # the words of the index, for typos in questions
 
     @property
     def model_name(self) -> str | None:
@@ -205,7 +207,9 @@ class Assistant:
 
         ``rerank=False``: only the decision is wanted, so neither the optional LLM reranker
         nor the quoting ranking runs (the evidence is what the gate judged).
+        Typos are mended first (``mend``), for retrieval, the gate and the quotes alike.
         """
+        query = self.mend(query)
         if hits is None:
             hits = self.retrieve(query, self.settings.top_k, where)
         evidence = gather(query, lang, hits, self.embeddings)
@@ -221,6 +225,10 @@ class Assistant:
             query, lang, hits, self.embeddings, ranking=QUOTING, lexical=self.gate.lexical
         )
         return quoted, decision
+
+    def mend(self, question: str) -> str:
+        """The question with its typos mended by the index's words (``QuerySpeller``)."""
+        return self.speller.mend(question)
 
     def retrieve(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The retriever's hits (the ``Retriever`` protocol), for the answer and for LangChain.
@@ -423,6 +431,7 @@ class Assistant:
         if texts is None:
             texts = self.collection.get(include=["documents"])["documents"]
         self.gate.guard.people = surnames(texts)
+        self.speller = QuerySpeller(texts)
         self.topics = sorted(
             {k[len("topic_") :] for m in metas for k in m if k.startswith("topic_")}
         )

@@ -238,3 +238,22 @@ def test_questions_do_not_wait_for_a_reindex(
         release.set()
         rebuild.join(60)
     assert fixture_assistant.ask("Wann wurde das Testnetzwerk Musterstadt gegründet?").answer
+
+
+def test_typos_are_mended_with_the_index_s_words_before_retrieval(
+    fixture_assistant: Assistant,
+) -> None:
+    """ "Musterstat" is the fixture's "Musterstadt": retrieval, the gate and the quotes read it
+    mended; words the index and the dictionaries know stay as written."""
+    seen: list[str] = []
+    retrieve = fixture_assistant.retriever.retrieve
+
+    def spy(query: str, k: int, where: dict | None = None) -> list:
+        seen.append(query)
+        return retrieve(query, k, where)
+
+    fixture_assistant.retriever.retrieve = spy  # type: ignore[method-assign]
+    fixture_assistant.ask("Wo sitzt die Geschäftstelle in Musterstat?")
+    assert seen[-1] == "Wo sitzt die Geschäftsstelle in Musterstadt?"
+    fixture_assistant.ask("Wie wird das Wetter in Musterstadt?")
+    assert seen[-1] == "Wie wird das Wetter in Musterstadt?"
