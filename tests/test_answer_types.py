@@ -50,6 +50,15 @@ TODAY = dt.date(2026, 11, 27)
         ("Can you address my concern?", None),
         ("Where should we address the invoice?", "address"),  # where to send it
         ("What address can I use for the OecherLab?", "address"),
+        # asked in keywords or mid-sentence
+        ("RWTH AI Week 2026 dates", "date"),
+        ("Gründungsjahr KI-Center RWTH", "date"),
+        ("An welchen Tagen findet die KI-Woche statt?", "date"),
+        ("The drought hit the south in what year?", "date"),
+        ("number of RWTH spin-offs in 2024", "number"),
+        ("Gründungsveranstaltung Teilnehmerzahl", "number"),
+        ("Welche Daten sammelt das Zentrum?", None),  # data, not dates
+        ("It led to an increased number of students of what origin?", None),
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:
@@ -86,6 +95,18 @@ def test_sentences_must_carry_the_expected_type() -> None:
     # that something costs nothing answers what it costs
     assert ok("Was kostet die Beratung?", "Die Beratung ist kostenlos.")
     assert not ok("How much is the membership fee?", "The alliance was founded in May 2025.")
+
+
+def test_a_date_count_or_amount_asked_for_a_year_must_stand_beside_that_year() -> None:
+    def ok(question: str, sentence: str) -> bool:
+        return has_expected_type(question, [sentence], TODAY)
+
+    assert not ok("number of RWTH spin-offs in 2024", "RWTH counted 101 spin-offs in 2021.")
+    assert ok("number of RWTH spin-offs in 2021", "RWTH counted 101 spin-offs in 2021.")
+    assert not ok("RWTH AI Week 2026 dates", "In 2021 it ran from 31 August to 3 September.")
+    assert ok("Wie viele Mitglieder hatte der Hub 2019?", "235 Mitglieder 2018, 290 in 2019.")
+    # a decade is a date
+    assert ok("In what year was the highway system created?", "Created in the 1950s.")
 
 
 def test_next_means_on_or_after_today() -> None:

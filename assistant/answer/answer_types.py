@@ -54,12 +54,20 @@ _ASKS_WHEN = re.compile(
     r"in which year|an welchem tag|on which day)\b",
     re.IGNORECASE,
 )
+# a date asked in keywords or mid-sentence: "RWTH AI Week 2026 dates", "Gründungsjahr
+# KI-Center RWTH", "An welchen Tagen findet die KI-Woche statt?" (not "Daten": data)
+_ASKS_DATE_WORD = re.compile(
+    r"\b(dates|the date|exact date|what date|datum|gruendungsjahr|founding year|year founded|"
+    r"opening date|eroeffnungsdatum|an welchen tagen|on which days|which days|what days|"
+    r"von wann bis wann|in welchem jahr|in which year|in what year)\b"
+)
 _WEEKDAYS = (
     "montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|"
     "mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?"
 )
 _DATE = re.compile(  # a date, a year, or a weekday ("jeden Donnerstag" answers "wann?")
-    rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|1\d{{3}}|20\d{{2}}|{_WEEKDAYS})\b",
+    rf"\b(\d{{1,2}}\.?\s*({_MONTHS})|({_MONTHS})\s+\d{{4}}|1\d{{3}}|20\d{{2}}|{_WEEKDAYS}|"
+    r"1\d{2}0(er|s)|20\d0(er|s))\b",  # decades: "in den 1950er Jahren", "the 1990s"
     re.I,
 )
 # a date whose month (and year) can be read: "20. Mai 2025", "7 October 2024", "May 2025"
@@ -76,7 +84,10 @@ _ASKS_PHONE = re.compile(r"\b(telefonnummer|telefon|phone( number)?|telephone)\b
 _PHONE = re.compile(r"\+?\(?\d[\d ()/-]{5,}\d")
 _ASKS_NUMBER = re.compile(
     r"\b(wie ?viele|wie ?viel|wie hoch|how many|how much|what is the number|welche nummer|"
-    r"hausnummer|house number|phone number|telefonnummer)\b",
+    r"hausnummer|house number|phone number|telefonnummer|teilnehmerzahl|mitarbeiterzahl)\b"
+    # a count asked in keywords: "number of RWTH spin-offs in 2024", "Anzahl Mitarbeitende";
+    # not "led to an increased number of students of what ethnicity?"
+    r"|^\W*(the |die )?(number of|anzahl|zahl der)\b",
     re.IGNORECASE,
 )
 _ASKS_AMOUNT = re.compile(
@@ -198,7 +209,7 @@ def expected_type(question: str) -> str | None:
         return "upcoming"
     if _ASKS_HOURS.search(question):
         return "hours"
-    if _ASKS_WHEN.search(question):
+    if _ASKS_WHEN.search(question) or _ASKS_DATE_WORD.search(fold(question)):
         return "date"
     if _ASKS_AMOUNT.search(question):
         return "amount"
@@ -253,13 +264,24 @@ def dates(text: str) -> dict[tuple[int, int, int], str]:
     return found
 
 
+# kinds of answer that belong to the year a question names: "number of RWTH spin-offs in 2024"
+# is not answered by "101 spin-offs in 2021", nor "RWTH AI Week 2026 dates" by the 2021 dates
+_OF_A_YEAR = frozenset({"date", "number", "amount"})
+
+
 def has_expected_type(question: str, sentences: list[str], today: dt.date) -> bool:
     """Whether ``sentences`` hold the kind of answer ``question`` asks for (untyped: yes).
 
-    A quoted date before ``today`` does not answer "when is the next ...?".
+    A quoted date before ``today`` does not answer "when is the next ...?"; a date, a count or
+    an amount asked for a year the question names must stand in a sentence naming that year.
     """
     kind = expected_type(question)
-    return kind is None or any(carries(kind, s, today) for s in sentences)
+    if kind is None:
+        return True
+    years = set(_YEAR.findall(question)) if kind in _OF_A_YEAR else set()
+    return any(
+        carries(kind, s, today) and (not years or years & set(_YEAR.findall(s))) for s in sentences
+    )
 
 
 def shares_number(question: str, sentence: str) -> bool:
