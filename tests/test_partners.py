@@ -169,6 +169,10 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("List the institutes among the alliance partners.") == ["institute"]
     assert find_kinds("Nenne mir alle Vereine der Allianz") == ["association"]
     assert find_kinds("What is the name of the MASKOR institute?") == []
+    # "are any of the partners X"
+    assert find_kinds("Are any of the partners registered associations?") == ["association"]
+    assert find_kinds("Ist einer der Partner ein Verein?") == ["association"]
+    assert find_kinds("Is one of your institutes near Bonn?") == []
 
 
 def test_colloquial_partner_searches_are_read(directory: Directory) -> None:

@@ -391,7 +391,11 @@ _ASKING = (
     # "Which of the partners are associations?", "Welche der Partner sind Programme?"
     r"(?:which|welche) (?:of (?:the |your )?|der |von den )?"
     r"(?:partners?|organisations?|organizations?|members?|mitglieder\w*|einrichtungen) "
-    r"(?:are|is|count as|sind|ist|zaehlen als))"
+    r"(?:are|is|count as|sind|ist|zaehlen als)|"
+    # "Are any of the partners registered associations?", "Ist einer der Partner ein Verein?"
+    r"(?:are|is) (?:any|some|one) of (?:the |your )?(?:partners?|organisations?|members?)|"
+    r"(?:sind|ist) (?:welche|einige|einer|eine|eins) (?:der|von den) (?:partner\w*|mitglieder\w*)"
+    r"(?: (?:ein|eine|auch))?)"
 )
 # the words between the asking word and the kind: not a verb or preposition making the kind
 # the ones helped ("Which partners help companies with ...?" asks for no company)
