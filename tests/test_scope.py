@@ -179,6 +179,10 @@ def test_a_greeting_before_a_question_is_a_question(question: str) -> None:
         "Could you translate this sentence into French for me?",
         "Kannst du mir diesen Absatz bitte ins Englische übersetzen?",
         "Can you summarize the latest news about OpenAI?",
+        "Gibt es am Lamarr-Institut gerade offene Stellen für Informatiker?",
+        "Is the JSC hiring research software engineers?",
+        "Kann ich beim Forschungszentrum ein Praktikum machen?",
+        "What salary does a postdoc get in Jülich?",
     ],
 )
 def test_chit_chat_with_the_assistant_and_tasks_put_as_questions_are_out_of_scope(
@@ -192,3 +196,5 @@ def test_questions_about_stories_and_translation_by_the_partners_are_not_chit_ch
     assert not out_of_scope("Can you summarise what the partners of the alliance do?")
     assert not out_of_scope("Which partner is a robotics lab with real robots?")
     assert not out_of_scope("Kannst du mir sagen, wer das KI-Center leitet?")
+    assert not out_of_scope("How many jobs do the Microsoft data centres bring?")
+    assert not out_of_scope("Does the alliance have open positions?")  # about us: asked

@@ -204,6 +204,18 @@ _CHIT_CHAT = re.compile(
     r"|\b(sing|sing mir|sing me) (a |ein )?(song|lied)"
 )
 
+# looking for a job, a place to study or a salary figure: "Are there open PhD positions at the
+# RWTH AI Center right now?", "Are there internships at start-ups in the digitalHUB Aachen?"
+# were answered with quotes about the centre (the knowledge base lists no vacancies, pay or
+# admissions); "How many jobs do the data centres bring?" asks a fact of the sources
+_JOB_SEEKING = re.compile(
+    r"\b(job ?openings?|open positions?|vacanc\w*|(is|are) (\w+ ){0,3}hiring|stellenangebot\w*|"
+    r"stellenausschreibung\w*|offene stellen|internships?|praktik(um|a|ums|umsplatz\w*)|"
+    r"werkstudent\w*|phd positions?|doktorandenstelle\w*|promotionsstelle\w*|"
+    r"ausbildungsplatz\w*|do (my|a) phd|promovieren|salary|salaries|gehalt|gehaelter|"
+    r"verdient (man|ein|eine)|bewerbung als|bewerbe mich|apply for an? (job|position|phd))\b"
+)
+
 
 # small talk and nothing else: greetings, "how are you", thanks, goodbyes ("Hallo, wie geht's
 # dir?" was answered with the joining FAQ at probability 0.86: "wie geht" is how joining goes)
@@ -226,14 +238,17 @@ def is_small_talk(question: str) -> bool:
 
 
 def out_of_scope(question: str, names_us: bool = False) -> bool:
-    """A request the assistant does not serve: programming help, a writing task, chit-chat.
+    """A request the assistant does not serve: code, a writing task, chit-chat, a job search.
 
     A task about the partners or the alliance is served as a question ("Erstelle eine Liste
     der Partner, die an Robotik arbeiten").
     """
     folded = fold(question)
     task = bool(
-        _TASK.search(folded) or _TASK_ASKED.search(folded) or _CHIT_CHAT.search(folded)
+        _TASK.search(folded)
+        or _TASK_ASKED.search(folded)
+        or _CHIT_CHAT.search(folded)
+        or _JOB_SEEKING.search(folded)
     ) and not _ABOUT_US.search(folded)
     return task or is_small_talk(question) or asks_for_programming_help(question, names_us)
 
