@@ -4,7 +4,8 @@
     python -m benchmarks.fit_gate          # fit, choose the threshold, write the model
 
 Only ``dev`` data is used: the alliance gold-dev and out-of-domain-dev questions over the
-bundled corpus and the dev articles of XQuAD with every fifth passage removed. Rows a rule
+bundled corpus, the alliance holdouts once their first run is recorded (``probes``) and the
+dev articles of XQuAD with every fifth passage removed. Rows a rule
 decides (personal-data requests, stated unknowns) are left out of the fit and count as
 abstentions in the figures.
 
@@ -12,9 +13,17 @@ abstentions in the figures.
   cross-validation over families: the smallest C within ``TOLERANCE`` of the best) on
   standardised features (``COLUMNS``). Each data set weighs the
   same in the fit, whatever its size.
-* The threshold maximises the mean of five dev rates, each from cross-validated
-  probabilities: gold answerable answered with the key fact, gold unanswerable abstained,
-  out-of-domain abstained, XQuAD answerable answered, XQuAD orphans abstained (``rates``).
+* The threshold maximises the mean of seven dev rates, each from cross-validated
+  probabilities: gold and probes answerable answered with the key fact, gold and probes
+  unanswerable abstained, out-of-domain abstained, XQuAD answerable answered, XQuAD orphans
+  abstained (``rates``).
+
+  The probes joined on 2026-11-29 (fifth round). Without them the model chose 0.56-0.61 and
+  answered less than it could on every alliance holdout it had not seen. Leave-one-probe-
+  file-out over the eight files, refitted each time with the other seven: key fact 0.744 ->
+  0.798, abstained 0.887 -> 0.848 (mean 0.816 -> 0.823); XQuAD with the refit on all eight:
+  English wrongly abstained 13.4% -> 12.0%, German 14.6% -> 12.6%, orphans abstained 67.3%
+  -> 66.1%.
 * The reason model tells out-of-domain questions from near-misses among unanswerable dev
   rows; it only labels an abstention, it never decides one.
 
@@ -44,7 +53,8 @@ ROWS = ROOT / "data" / "gate" / "rows-dev.jsonl"
 # ``cross`` enters only through its own slope for the sentence similarity: e5 scores an English
 # question against a German passage lower (backward elimination dropped the flag itself)
 COLUMNS = (*(f for f in FEATURES if f != "cross"), "cross*sentence")
-DATASETS = ("gold", "ood", "xquad")
+DATASETS = ("gold", "ood", "xquad", "probes")
+ALLIANCE = frozenset({"gold", "probes"})  # answered counts only with the key fact
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 TOLERANCE = 0.003  # differences of mean dev rate below this are noise (a few questions)
 
@@ -55,16 +65,26 @@ def design(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> np.ndarray:
 
 
 def weights(rows: list[dict[str, Any]]) -> np.ndarray:
-    """Each data set weighs the same in the fit, whatever its number of rows."""
-    counts = Counter(r["dataset"] for r in rows)
-    return np.array([len(rows) / (len(counts) * counts[r["dataset"]]) for r in rows])
+    """Each data set weighs the same in the fit, whatever its number of rows.
+
+    The alliance holdouts (``probes``) weigh as one with the gold set: with a weight of their
+    own the alliance questions outweighed XQuAD, whose English questions over German passages
+    were then abstained on more (XQuAD English wrongly abstained 13.5% -> 18.4%).
+    """
+
+    def group(row: dict[str, Any]) -> str:
+        return "gold" if row["dataset"] in ALLIANCE else row["dataset"]
+
+    counts = Counter(group(r) for r in rows)
+    return np.array([len(rows) / (len(counts) * counts[group(r)]) for r in rows])
 
 
 def rates(rows: list[dict[str, Any]], p: np.ndarray, threshold: float) -> dict[str, float]:
     """The figures the gate is judged by, per data set, at ``threshold``.
 
-    Gold answerable questions count when answered *with the key fact* (``correct``: the
-    composed answer holds it), whether or not retrieval found the source; XQuAD answerable
+    Alliance (gold, probes) answerable questions count when answered *with the key fact*
+    (``correct``: the composed answer holds it), whether or not retrieval found the source;
+    XQuAD answerable
     questions count when answered (its figure is the wrongly-abstained share); unanswerable
     questions count when abstained.
     """
@@ -75,7 +95,7 @@ def rates(rows: list[dict[str, Any]], p: np.ndarray, threshold: float) -> dict[s
         positive = [i for i in mine if rows[i]["kind"] == "answerable"]
         negative = [i for i in mine if rows[i]["label"] == 0]
         if positive:
-            right = [answered[i] and (name != "gold" or rows[i]["correct"]) for i in positive]
+            right = [answered[i] and (name not in ALLIANCE or rows[i]["correct"]) for i in positive]
             out[f"{name}_answered"] = round(float(np.mean(right)), 4)
         if negative:
             out[f"{name}_abstained"] = round(float(np.mean(~answered[negative])), 4)

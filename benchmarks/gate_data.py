@@ -16,7 +16,10 @@ Data sets, each as ``dev`` or ``test`` (the split rule of ``assistant.evalsets``
 * ``gold``: ``corpus/eval/gold-{split}.jsonl`` over the bundled corpus;
 * ``ood``: ``corpus/eval/out-of-domain-{split}.jsonl`` over the bundled corpus;
 * ``xquad``: XQuAD's German passages with every fifth passage removed (``benchmarks.xquad``),
-  German and English questions, articles split by title.
+  German and English questions, articles split by title;
+* ``probes`` (``dev`` only): the alliance holdouts ``benchmarks/gold_probes*.jsonl``, dev sets
+  once their first run is recorded, written blind by other hands than the gold set (families
+  prefixed by their file).
 
     python -m benchmarks.gate_data dev      # writes data/gate/rows-dev.jsonl
 """
@@ -113,6 +116,12 @@ def collect(settings: Settings, split: str) -> list[dict[str, Any]]:
     for name, stem in (("gold", "gold"), ("ood", "out-of-domain")):
         path = settings.corpus_dir / "eval" / f"{stem}-{split}.jsonl"
         rows += rows_for(assistant, read_jsonl(path, GateQuestion), name)
+    if split == "dev":
+        for path in sorted((ROOT / "benchmarks").glob("gold_probes*.jsonl")):
+            questions = read_jsonl(path, GateQuestion)
+            for q in questions:
+                q.family = f"{path.stem}:{q.family}"
+            rows += rows_for(assistant, questions, "probes")
     if XQUAD.exists():
         rows += xquad_rows(settings, split)
     return rows
