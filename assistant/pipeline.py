@@ -267,13 +267,17 @@ class Assistant:
     ) -> Answer | None:
         """What serves the asker better than "not known", if anything.
 
-        The partners of a need for technology; or, for a partner question whose topic no
-        profile names, the topics they do name (not after the knowledge base said itself that
-        the fact is unknown). Never for a request for personal data.
+        How to join the alliance: where to start; the partners of a need for technology; or,
+        for a partner question whose topic no profile names, the topics they do name (not after
+        the knowledge base said itself that the fact is unknown). Never for a request for
+        personal data.
         """
         if not _partners_under(where) or self.gate.guard.is_request(query):
             return None
         fallback = self.extractive.routes.fallback[lang]
+        joining = self.contacts.for_joining(query, lang, fallback, how=True)
+        if joining is not None:
+            return joining
         listed = self.lister.need_answer(query, lang, fallback)
         if listed is not None or reason == "stated_unknown":
             return listed

@@ -140,6 +140,15 @@ def test_whom_to_contact_to_join_gets_the_starting_point_and_its_card(cards: Con
     # joining without asking whom to contact is for the FAQ; contact without joining is not this
     assert cards.for_joining("Wie kann ich der AI Alliance Aachen beitreten?", "de", "") is None
     assert cards.for_joining("An wen wende ich mich bei der Musteruni?", "de", "") is None
+    # ... unless the gate abstained on it (``how``); not what joining costs, nor others joining
+    how = cards.for_joining(
+        "Wie kann sich unser Unternehmen an der AAA beteiligen?", "de", "", True
+    )
+    assert how is not None and how.partners == ["uni"]
+    small = cards.for_joining("Can we participate in the alliance as a small firm?", "en", "", True)
+    assert small is not None and small.partners == ["uni"]
+    assert cards.for_joining("Was kostet es, der Allianz beizutreten?", "de", "", True) is None
+    assert cards.for_joining("Which networks take part in the alliance?", "en", "", True) is None
     cards.starting_point = None  # contact.yaml names no profile
     assert cards.for_joining(question, "de", "") is None
 

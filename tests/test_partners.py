@@ -376,6 +376,9 @@ def test_joining_the_alliance_is_no_search_for_the_asker_s_topic(directory: Dire
         "ich mich?",
         "We build robots: how can we join the alliance, and whom do we contact?",
         "Unsere Robotik-Firma möchte der Allianz beitreten. Wer hilft uns?",
+        "Wie kann sich unsere Robotik-Firma an der AI Alliance Aachen beteiligen?",
+        "Can our robotics firm participate in the alliance?",
+        "Wie werden wir als Roboterbauer Teil der Allianz?",
     )
     for question in joining:
         assert lister.request(question) is None, question
@@ -385,6 +388,7 @@ def test_joining_the_alliance_is_no_search_for_the_asker_s_topic(directory: Dire
     assert lister.no_topic("Who can help me write a PyTorch training loop?", "en", "") is None
     # reaching someone in the alliance, or networks one could join, are searches
     assert lister.request("How do I get in touch with someone working on robots in the alliance?")
+    assert lister.request("Which robotics institutes take part in the alliance?")
 
 
 def test_and_which_of_them_is_not_two_needs(directory: Directory) -> None:

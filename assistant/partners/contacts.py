@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.answer_types import asks_for_contact
+from assistant.answer.answer_types import asks_for_contact, expected_type
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
 from assistant.partners.listing import CONTACT, asks_a_fact, joins_alliance, kind_label
@@ -34,6 +34,17 @@ _GETS_IN = re.compile(
     r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"
 )
 # a product's name as brands are written: "KI.Landkarte", "digitalCHURCH"
+# how to join, asked: "Wie kann sich unser Unternehmen an der AI Alliance Aachen beteiligen?",
+# "Can we participate in the alliance as a small company?" (abstained on: the member list is
+# not published); not what joining costs or when
+_ASKS_HOW = re.compile(
+    r"\b(wie|how|was muss|was muessen|what do|what does|can (i|we|our|my|a|small)|could (i|we)|"
+    r"koennen wir|kann (ich|man|unser\w*|mein\w*)|duerfen wir|darf (ich|man)|is it possible|"
+    r"ist es moeglich|moechte\w*|wollen|want|would like|wuerde\w* gern)\b"
+)
+_ASKS_TERMS = re.compile(
+    r"\b(fees?|beitrag\w*|\w*beitraege|gebuehr\w*|kosten|kostet|costs?|price|preis)\b"
+)
 _PRODUCT = re.compile(r"\b\w+\.\w+\b|\b[a-z]+[A-Z]+\w*\b")
 HEADING = {
     "de": "Öffentliche Kontaktwege laut Wissensbasis:",
@@ -50,16 +61,32 @@ class ContactCards:
         self.directory = directory
         self.starting_point: str | None = None  # ``corpus/contact.yaml``'s partner
 
-    def for_joining(self, question: str, lang: Lang, route: str) -> Answer | None:
-        """Whom to contact to join the alliance: the documented starting point and its card.
+    def for_joining(
+        self, question: str, lang: Lang, route: str, how: bool = False
+    ) -> Answer | None:
+        """Whom to ask to join the alliance (``how``: or how to join): the starting point, its card.
 
         "Wen spreche ich an, wenn ich mit meinem Unternehmen bei der AI Alliance Aachen
         mitmachen möchte?" was abstained on ("a contact point is not published"), and a
         company asking it needs the city department that initiated the alliance: its route
         (``route``, the fallback text saying so) and the card of its profile.
+
+        How to join is the FAQ's; when the gate abstains on it, the card is asked for with
+        ``how`` ("Wie kann sich unser Unternehmen an der AI Alliance Aachen beteiligen?" and
+        "Can we participate in the alliance as a small company?" met the gap statement that
+        the member list is not published). Not for what joining costs or when.
         """
         profile = self.directory.profiles.get(self.starting_point or "")
-        if profile is None or not joins_alliance(question) or not asks_for_contact(question):
+        if profile is None or not joins_alliance(question):
+            return None
+        folded = fold(question)
+        if not asks_for_contact(question) and not (
+            how
+            and _ASKS_HOW.search(folded)
+            # a fee, a date, a number: the ordinary answer says what is known
+            and expected_type(question) is None
+            and not _ASKS_TERMS.search(folded)
+        ):
             return None
         card = self._cards([profile], lang)
         card.answer = f"{route}\n\n{card.answer}"

@@ -284,11 +284,20 @@ _ALLIANCE = re.compile(r"\b(ai|ki)\W+alliance\W+aachen\b|\b(ai|ki)\W+alliance\b|
 # start-up partners (gold_probes5, first run)
 _US = r"(the |der |die )?((ai|ki)\W+alliance|allianz|alliance|aaa)(\W+aachen)?"
 _JOINS_ALLIANCE = re.compile(
-    rf"\b(join|joining|become a member of|hop (in|into|on)|get into|beitritt zur?) {_US}\b"
-    rf"|\b(bei|in|zu) {_US} (\w+ ){{0,3}}(mitmachen|mitwirken|mitglied werden|einsteigen|"
-    r"dazukommen)\b"
-    rf"|\b{_US} (\w+ ){{0,3}}(beitreten|beizutreten)\b"
+    rf"\b(join|joining|become a member of|hop (in|into|on)|get into|beitritt zur?|"
+    r"get involved (in|with)|getting involved (in|with)|participate in|participating in|"
+    r"take part in|taking part in|become (a )?(part|partner|member) of|be (a )?part of|"
+    rf"sign up (for|to|with)) {_US}\b"
+    rf"|\b(teil|partner|partnerin|mitglied) {_US} (\w+ ){{0,2}}(werden|zu werden)\b"
+    # the alliance named first: "... about the AI Alliance in general, if we want to get involved"
+    rf"|\b(werden|werde)\b[^?.]{{0,20}}\b(teil|partner|partnerin|mitglied) {_US}\b"
+    rf"|\b{_US}\b[^?]{{0,60}}\b(get involved|participate|take part|join|mitmachen|"
+    r"mitwirken|beteiligen|einsteigen)\b"
+    rf"|\b(bei|in|zu|an) {_US} (\w+ ){{0,3}}(mitmachen|mitwirken|mitglied werden|einsteigen|"
+    r"dazukommen|teilnehmen|beteiligen|dabei sein|partner werden|aufgenommen werden)\b"
+    rf"|\b{_US} (\w+ ){{0,3}}(beitreten|beizutreten|anschliessen|anzuschliessen)\b"
 )
+_ASKER = re.compile(r"\b(i|we|our|my|me|us|ich|wir|unser\w*|mein\w*|uns|mich|man)\b")
 # sentence ends, not after "z. B.", "e.g.", "Dr." (a dot after fewer than three letters)
 _SENTENCES = re.compile(r"(?<=[?!])\s+|(?<=[^\W\d_]{3}\.)\s+")
 # a need list is for an organisation telling its need ("we", "our", "unser"), only with a
@@ -374,8 +383,15 @@ def asks_a_fact(question: str) -> bool:
 
 
 def joins_alliance(question: str) -> bool:
-    """The question is about joining the alliance itself ("bei der AAA mitmachen")."""
-    return bool(_JOINS_ALLIANCE.search(fold(question)))
+    """The asker wants to join the alliance itself ("bei der AAA mitmachen").
+
+    Not "Which state programmes and networks take part in the alliance?" (others joining: no
+    asker speaks) nor "Are there associations in the alliance my company could join?" (a kind).
+    """
+    folded = fold(question)
+    return bool(
+        _JOINS_ALLIANCE.search(folded) and _ASKER.search(folded) and not find_kinds(question)
+    )
 
 
 def is_technical(question: str) -> bool:
@@ -726,7 +742,7 @@ class PartnerLister:
         return (
             not self.directory
             or bool(self.directory.named_in(question))
-            or bool(_JOINS_ALLIANCE.search(fold(question)))
+            or joins_alliance(question)
             or out_of_scope(question)
         )
 
