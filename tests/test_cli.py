@@ -116,7 +116,8 @@ def test_ask_with_endpoint_down_says_why_it_is_extractive(real_data_dir: Path) -
         "ASSISTANT_LLM_MODEL": "any",
         "ASSISTANT_LLM_TIMEOUT": "5",
     }
-    result = run_cli("ask", "Welche Institute der FH Aachen forschen zu Robotik?", env=env)
+    # an ordinary question (a list of the units of FH Aachen would not reach the model)
+    result = run_cli("ask", "Woran forscht das MASKOR-Institut der FH Aachen?", env=env)
     assert result.returncode == 0, result.stderr
     assert "unreachable" in result.stderr
     assert "MASKOR" in result.stdout

@@ -732,3 +732,31 @@ def test_the_bundled_vocabulary_covers_every_profile_topic() -> None:
     known = {t.id for t in corpus.topics.topics}
     assert all(set(p.topics) <= known for p in corpus.partners.values())
     assert all(t.synonyms.de and t.synonyms.en for t in corpus.topics.topics)
+
+
+def test_start_ups_and_smes_beside_matchmaking_are_the_parties_not_a_need() -> None:
+    """ "Welche Partner bieten Matchmaking zwischen Start-ups und Mittelstand an?" listed only
+    the partner offering all three; the ones matching others are what is asked for."""
+    topics = TopicsFile.model_validate(
+        {
+            "topics": [
+                {"id": "matchmaking", "de": "Matchmaking", "en": "matchmaking"},
+                {"id": "startups", "de": "Start-ups", "en": "start-ups"},
+                {"id": "sme-support", "de": "Mittelstand", "en": "SMEs"},
+            ]
+        }
+    )
+    d = Directory(TopicVocabulary(topics))
+    d.profiles = {
+        "hub": profile("hub", "association", ["matchmaking", "startups"], "Hub.", "Hub."),
+        "city": profile("city", "city", ["matchmaking"], "Stadt.", "City."),
+        "incubator": profile("incubator", "institute", ["startups"], "Inkubator.", "Incubator."),
+    }
+    lister = PartnerLister(d)
+    answer = lister.answer(
+        "Welche Partner bieten Matchmaking zwischen Start-ups und Mittelstand?", "de", ""
+    )
+    assert answer is not None and set(answer.partners or []) == {"hub", "city"}
+    # without matchmaking, start-ups are the need
+    founders = lister.answer("Welche Partner unterstützen Start-ups?", "de", "")
+    assert founders is not None and set(founders.partners or []) == {"hub", "incubator"}

@@ -262,6 +262,9 @@ _ASKS_WHICH_PARTNERS = re.compile(
 # ... Roboter", "digital transformation of our family business"), requiring SME support as
 # well left out the partners their labels expect (the City for digitalisation, MASKOR for robots)
 CONTEXT_TOPICS = frozenset({"sme-support"})
+# beside matchmaking, start-ups and SMEs are the parties to bring together, not a need:
+# "Welche Partner bieten Vernetzung und Matchmaking zwischen Start-ups und Mittelstand an?"
+_PARTIES = frozenset({"startups", "sme-support"})
 SERVICE_FLOOR = 0.1  # see ``PartnerLister._service_for_smes``
 # one need word points to a topic only in a question about AI, data, software, research,
 # innovation or production: "Wer kann die Heizung reparieren?" is not for the energy partners,
@@ -885,7 +888,8 @@ class PartnerLister:
                 continue
             listed = sum(t in profile.topics for t in request.topics)
             found.append(Match(profile, len(reasons) + 0.5 * listed, reasons))
-        required = set(request.topics) - CONTEXT_TOPICS or set(request.topics)
+        context = CONTEXT_TOPICS | (_PARTIES if "matchmaking" in request.topics else set())
+        required = set(request.topics) - context or set(request.topics)
         complete = [m for m in found if required <= {r.topic for r in m.reasons}]
         chosen = complete if complete and not request.any_of else found
         return sorted(chosen, key=lambda m: (-m.score, not m.profile.founding_partner))
