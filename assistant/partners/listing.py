@@ -629,12 +629,12 @@ class PartnerLister:
         A question naming a partner is about that partner ("Where is the digitalHUB's
         co-working space?"), not a search for partners.
         """
-        if self.directory and not out_of_scope(question):
-            parents = self.units_asked(question)
+        parents = self.units_asked(question) if self.directory else ()
+        if parents and not out_of_scope(question):
             units = Request(self.topics_asked(question), [], False, parents=parents)
             # "Welche Institute der RWTH arbeiten an Robotik?": none of its units lists
             # robotics; the ordinary answer may still know (no "no partner" for it)
-            if parents and self.matches(units, "en"):
+            if self.matches(units, "en"):
                 return units
         if self._never_a_search(question):
             return None
