@@ -44,3 +44,13 @@ def test_an_ambiguous_typo_or_an_empty_index_mends_nothing() -> None:
     assert QuerySpeller([]).mend("Wie viel bekam das AI Vilage?") == (
         "Wie viel bekam das AI Vilage?"
     )
+
+
+def test_a_large_index_is_counted_beside_serving_and_mended_once_counted() -> None:
+    import time
+
+    background = QuerySpeller(CORPUS, background_above=0)
+    deadline = time.monotonic() + 10
+    while not background.counts and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert background.mend("Wo liegt Julich?") == "Wo liegt Jülich?"
