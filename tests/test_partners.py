@@ -760,3 +760,29 @@ def test_start_ups_and_smes_beside_matchmaking_are_the_parties_not_a_need() -> N
     # without matchmaking, start-ups are the need
     founders = lister.answer("Welche Partner unterstützen Start-ups?", "de", "")
     assert founders is not None and set(founders.partners or []) == {"hub", "incubator"}
+
+
+def test_digitalisation_beside_a_particular_topic_ranks_and_does_not_filter() -> None:
+    """ "digital services for citizens" is e-government: the smart-city partner listing only
+    that was left out."""
+    topics = TopicsFile.model_validate(
+        {
+            "topics": [
+                {"id": "digitalisation", "de": "Digitalisierung", "en": "digitalisation"},
+                {"id": "smart-city", "de": "Smart City", "en": "e-government"},
+                {"id": "sme-support", "de": "Mittelstand", "en": "SMEs"},
+            ]
+        }
+    )
+    d = Directory(TopicVocabulary(topics))
+    d.profiles = {
+        "city": profile("city", "city", ["smart-city", "digitalisation"], "Stadt.", "City."),
+        "lab": profile("lab", "institute", ["smart-city"], "Labor.", "Lab."),
+        "hub": profile("hub", "association", ["digitalisation", "sme-support"], "Hub.", "Hub."),
+    }
+    lister = PartnerLister(d)
+    answer = lister.answer("Which partners work on e-government and digitalisation?", "en", "")
+    assert answer is not None and answer.partners == ["city", "lab"]  # covering both first
+    # beside SME support alone, digitalisation is the need
+    smes = lister.answer("Welche Partner helfen dem Mittelstand bei der Digitalisierung?", "de", "")
+    assert smes is not None and set(smes.partners or []) == {"hub", "city"}

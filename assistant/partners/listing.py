@@ -261,7 +261,11 @@ _ASKS_WHICH_PARTNERS = re.compile(
 # the dev questions ("digitaliserung im mittelstand, wer hilft?", "mittelständischer Hersteller
 # ... Roboter", "digital transformation of our family business"), requiring SME support as
 # well left out the partners their labels expect (the City for digitalisation, MASKOR for robots)
-CONTEXT_TOPICS = frozenset({"sme-support"})
+# Digitalisation beside a more particular topic is how it is done, not a second need: "digital
+# services for citizens" is e-government (smart city), and OecherLab, listing smart city only,
+# was left out of "Which partners help modernise municipal administration and digital services
+# for residents?" (partner probes 12-14). Alone with SME support it is the need.
+CONTEXT_TOPICS = frozenset({"sme-support", "digitalisation"})
 # beside matchmaking, start-ups and SMEs are the parties to bring together, not a need:
 # "Welche Partner bieten Vernetzung und Matchmaking zwischen Start-ups und Mittelstand an?"
 _PARTIES = frozenset({"startups", "sme-support"})
@@ -870,7 +874,8 @@ class PartnerLister:
         When the question asks for them as separate needs ("who works on X, and who on Y",
         "X or Y"), every partner covering any, those covering more first. SME support next to
         another topic says who asks ("digitalisation for our family business"), not what is
-        needed: it ranks the partners offering it first and leaves out none covering the rest.
+        needed: it ranks the partners offering it first and leaves out none covering the rest;
+        so does digitalisation beside a more particular topic (``CONTEXT_TOPICS``).
         """
         found = []
         for profile in self.directory.profiles.values():
@@ -889,7 +894,8 @@ class PartnerLister:
             listed = sum(t in profile.topics for t in request.topics)
             found.append(Match(profile, len(reasons) + 0.5 * listed, reasons))
         context = CONTEXT_TOPICS | (_PARTIES if "matchmaking" in request.topics else set())
-        required = set(request.topics) - context or set(request.topics)
+        asked = set(request.topics)
+        required = asked - context or asked - {"sme-support"} or asked
         complete = [m for m in found if required <= {r.topic for r in m.reasons}]
         chosen = complete if complete and not request.any_of else found
         return sorted(chosen, key=lambda m: (-m.score, not m.profile.founding_partner))
