@@ -33,7 +33,6 @@ _GETS_IN = re.compile(
     r"\b(listed|listing|get (in|on|onto)|register\w*|sign up|apply|application|eintrag\w*|"
     r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"
 )
-# a product's name as brands are written: "KI.Landkarte", "digitalCHURCH"
 # how to join, asked: "Wie kann sich unser Unternehmen an der AI Alliance Aachen beteiligen?",
 # "Can we participate in the alliance as a small company?" (abstained on: the member list is
 # not published); not what joining costs or when
@@ -45,6 +44,7 @@ _ASKS_HOW = re.compile(
 _ASKS_TERMS = re.compile(
     r"\b(fees?|beitrag\w*|\w*beitraege|gebuehr\w*|kosten|kostet|costs?|price|preis)\b"
 )
+# a product's name as brands are written: "KI.Landkarte", "digitalCHURCH"
 _PRODUCT = re.compile(r"\b\w+\.\w+\b|\b[a-z]+[A-Z]+\w*\b")
 HEADING = {
     "de": "Öffentliche Kontaktwege laut Wissensbasis:",

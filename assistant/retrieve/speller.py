@@ -47,7 +47,7 @@ MIN_LENGTH = 4  # shorter words are too often another word one letter away
 MIN_COUNT = 2  # a word the knowledge base has once may be a typo itself (OCR scans)
 LEAD = 3  # the most frequent of several candidates must be this much more frequent
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
-# counting the words of a large index takes seconds (100,000 synthetic chunks: 4 s); above this
+# counting the words of a large index takes seconds (100,000 synthetic chunks: 3.5 s); above this
 # many chunks it runs beside serving, and questions are taken as written until it is done
 BACKGROUND_ABOVE = 20_000
 
