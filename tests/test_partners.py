@@ -173,6 +173,11 @@ def test_kinds_count_only_when_asked_for() -> None:
     assert find_kinds("Are any of the partners registered associations?") == ["association"]
     assert find_kinds("Ist einer der Partner ein Verein?") == ["association"]
     assert find_kinds("Is one of your institutes near Bonn?") == []
+    # a platform is a network ("Kompetenzplattform")
+    assert find_kinds("Which statewide programmes or platforms take part?") == [
+        "network",
+        "programme",
+    ]
 
 
 def test_colloquial_partner_searches_are_read(directory: Directory) -> None:

@@ -97,7 +97,23 @@ KINDS = (
         "Association",
         ("verein", "vereine", "verband", "verbände", "association", "associations"),
     ),
-    Kind("network", "Netzwerk", "Network", ("netzwerk", "netzwerke", "network", "networks")),
+    # KI.NRW is a "Kompetenzplattform": "Which statewide NRW programmes or platforms could
+    # help us with AI?" missed it (partner probes 10 and 12)
+    Kind(
+        "network",
+        "Netzwerk",
+        "Network",
+        (
+            "netzwerk",
+            "netzwerke",
+            "network",
+            "networks",
+            "plattform",
+            "plattformen",
+            "platform",
+            "platforms",
+        ),
+    ),
     Kind(
         "programme",
         "Programm",
