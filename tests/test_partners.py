@@ -73,6 +73,18 @@ def profile(id: str, kind: str, topics: list[str], de: str, en: str, **extra) ->
     )
 
 
+def lister_over(topics: list[tuple[str, str, str]], *profiles: PartnerProfile) -> PartnerLister:
+    """A lister over the given (id, German, English) topics and profiles."""
+    vocabulary = TopicVocabulary(
+        TopicsFile.model_validate(
+            {"topics": [{"id": i, "de": de, "en": en} for i, de, en in topics]}
+        )
+    )
+    d = Directory(vocabulary)
+    d.profiles = {p.id: p for p in profiles}
+    return PartnerLister(d)
+
+
 @pytest.fixture
 def directory() -> Directory:
     d = Directory(TopicsFile and TopicVocabulary(TOPICS))
@@ -742,22 +754,16 @@ def test_the_bundled_vocabulary_covers_every_profile_topic() -> None:
 def test_start_ups_and_smes_beside_matchmaking_are_the_parties_not_a_need() -> None:
     """ "Welche Partner bieten Matchmaking zwischen Start-ups und Mittelstand an?" listed only
     the partner offering all three; the ones matching others are what is asked for."""
-    topics = TopicsFile.model_validate(
-        {
-            "topics": [
-                {"id": "matchmaking", "de": "Matchmaking", "en": "matchmaking"},
-                {"id": "startups", "de": "Start-ups", "en": "start-ups"},
-                {"id": "sme-support", "de": "Mittelstand", "en": "SMEs"},
-            ]
-        }
+    lister = lister_over(
+        [
+            ("matchmaking", "Matchmaking", "matchmaking"),
+            ("startups", "Start-ups", "start-ups"),
+            ("sme-support", "Mittelstand", "SMEs"),
+        ],
+        profile("hub", "association", ["matchmaking", "startups"], "Hub.", "Hub."),
+        profile("city", "city", ["matchmaking"], "Stadt.", "City."),
+        profile("incubator", "institute", ["startups"], "Inkubator.", "Incubator."),
     )
-    d = Directory(TopicVocabulary(topics))
-    d.profiles = {
-        "hub": profile("hub", "association", ["matchmaking", "startups"], "Hub.", "Hub."),
-        "city": profile("city", "city", ["matchmaking"], "Stadt.", "City."),
-        "incubator": profile("incubator", "institute", ["startups"], "Inkubator.", "Incubator."),
-    }
-    lister = PartnerLister(d)
     answer = lister.answer(
         "Welche Partner bieten Matchmaking zwischen Start-ups und Mittelstand?", "de", ""
     )
@@ -770,22 +776,16 @@ def test_start_ups_and_smes_beside_matchmaking_are_the_parties_not_a_need() -> N
 def test_digitalisation_beside_a_particular_topic_ranks_and_does_not_filter() -> None:
     """ "digital services for citizens" is e-government: the smart-city partner listing only
     that was left out."""
-    topics = TopicsFile.model_validate(
-        {
-            "topics": [
-                {"id": "digitalisation", "de": "Digitalisierung", "en": "digitalisation"},
-                {"id": "smart-city", "de": "Smart City", "en": "e-government"},
-                {"id": "sme-support", "de": "Mittelstand", "en": "SMEs"},
-            ]
-        }
+    lister = lister_over(
+        [
+            ("digitalisation", "Digitalisierung", "digitalisation"),
+            ("smart-city", "Smart City", "e-government"),
+            ("sme-support", "Mittelstand", "SMEs"),
+        ],
+        profile("city", "city", ["smart-city", "digitalisation"], "Stadt.", "City."),
+        profile("lab", "institute", ["smart-city"], "Labor.", "Lab."),
+        profile("hub", "association", ["digitalisation", "sme-support"], "Hub.", "Hub."),
     )
-    d = Directory(TopicVocabulary(topics))
-    d.profiles = {
-        "city": profile("city", "city", ["smart-city", "digitalisation"], "Stadt.", "City."),
-        "lab": profile("lab", "institute", ["smart-city"], "Labor.", "Lab."),
-        "hub": profile("hub", "association", ["digitalisation", "sme-support"], "Hub.", "Hub."),
-    }
-    lister = PartnerLister(d)
     answer = lister.answer("Which partners work on e-government and digitalisation?", "en", "")
     assert answer is not None and answer.partners == ["city", "lab"]  # covering both first
     # beside SME support alone, digitalisation is the need
