@@ -23,7 +23,7 @@ from assistant.answer.personal import surnames
 from assistant.answer.prompts import NOT_IN_KB, compact_sources
 from assistant.conversation import condense, is_follow_up
 from assistant.feedback import FeedbackLog
-from assistant.language import detect_language
+from assistant.language import LanguageDetector
 from assistant.models import Answer, Generation, Lang, QuestionError, Reason
 from assistant.partners.contacts import ContactCards
 from assistant.partners.directory import Directory
@@ -45,6 +45,9 @@ from index.validation import CorpusError, Problem
 from index.version import IndexVersion
 
 log = logging.getLogger(__name__)
+
+# names every question may use whatever its language, left out when telling the language
+ALLIANCE_NAMES = ("AI Alliance Aachen", "AAA", "Aachen")
 
 
 class Assistant:
@@ -69,6 +72,7 @@ class Assistant:
         reranker: LlmReranker | None = None,
         feedback: FeedbackLog | None = None,
         intent: PartnerIntent | None = None,
+        detect: LanguageDetector | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
@@ -87,6 +91,8 @@ class Assistant:
         # take it: the derived indexes are swapped in whole (``Assistant.retrieve``)
         self._lock = threading.RLock()
         self.names: list[str] = []  # organisation names, for follow-up questions
+        # tells German from English without counting those names (shared with the retriever)
+        self.detect = detect or LanguageDetector()
         self.topics: list[str] = []  # competence topics present in partner profiles
         self.seen_version = ""  # the index version the derived indexes were built from
         self.speller = QuerySpeller(())  # the words of the index, for typos in questions
@@ -137,7 +143,7 @@ class Assistant:
         a filtered question gets no curated FAQ answer unless the filter is for FAQ entries.
         """
         cleaned = self.check_question(question)
-        lang = detect_language(cleaned)
+        lang = self.detect(cleaned)
         query = self.standalone(cleaned, self.check_history(history or []))
         yield from self.answer_stream(query, lang, where)
 
@@ -339,7 +345,7 @@ class Assistant:
         """
         if not history or not is_follow_up(question):
             return question
-        _, alone = self.judge(question, detect_language(question), rerank=False)
+        _, alone = self.judge(question, self.detect(question), rerank=False)
         if alone.reason == "out_of_domain":
             return question
         if self.llm is not None:
@@ -430,6 +436,7 @@ class Assistant:
         names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
         self.gate.guard.organisations = [fold(n) for n in self.names]
+        self.detect.set_names([*self.directory.spellings(), *self.names, *ALLIANCE_NAMES])
         # whose private data is never given out, whatever a document says: the people named
         texts = getattr(self.retriever, "texts", None)
         if texts is None:

@@ -147,6 +147,7 @@ def build_assistant(
     client = client or make_client(settings)
     collection = open_collection(client, settings.collection, model_name, dimension)
     keyword = KeywordIndex()
+    detect = language.LanguageDetector()  # learns the partners' names at each refresh
     retriever: Retriever = (
         DenseRetriever(dense_store(client, settings.collection, embeddings))
         if settings.retriever == "dense"
@@ -155,6 +156,7 @@ def build_assistant(
             embeddings,
             keyword=keyword,
             snapshots=settings.data_dir / "derived" / settings.collection,
+            detect=detect,
         )
     )
     gate_model = gate_model or GateModel.load()
@@ -184,6 +186,7 @@ def build_assistant(
         reranker,
         feedback,
         PartnerIntent.for_embedder(embeddings.embed_query, model_name),
+        detect,
     )
     assistant.contacts.starting_point = contact.partner if contact else None
     assistant.staff = StaffAccounts.from_settings(settings)  # the file is opened on first use

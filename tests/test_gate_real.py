@@ -91,3 +91,14 @@ def test_abstentions_say_why_and_where_to_ask(real: Assistant) -> None:
     assert answer.abstained and answer.reason in ("stated_unknown", "fact_missing")
     assert "aachen.de/wirtschaft" in answer.answer  # the alliance's contact route
     assert "reason" in answer.contract()
+
+
+def test_an_english_question_naming_a_german_organisation_is_answered_in_english(
+    real: Assistant,
+) -> None:
+    """The partners' names are left out when telling the language (``LanguageDetector``):
+    read as German, this was judged against the German profile and abstained on."""
+    assert real.detect("Forschungszentrum Jülich founding date") == "en"
+    answer = real.ask("Forschungszentrum Jülich founding date")
+    assert not answer.abstained and answer.lang == "en", answer
+    assert "11 December 1956" in answer.answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language
+from assistant.language import LanguageDetector, detect_language
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_text_without_words_or_known_n_grams_gets_the_default() -> None:
     assert detect_language("") == "de"
     assert detect_language("KI", default="en") == "en"  # the n-grams tie
     assert detect_language("KI") == "de"
+
+
+def test_the_names_of_organisations_do_not_vote() -> None:
+    """A German name in an English question read it as German (gold_probes2-9)."""
+    detect = LanguageDetector(["Forschungszentrum Jülich", "Zukunftszentrum KI NRW", "OecherLab"])
+    assert detect_language("When was Forschungszentrum Jülich fonded?") == "de"
+    assert detect("When was Forschungszentrum Jülich fonded?") == "en"
+    assert detect("Forschungszentrum Jülich founding date") == "en"
+    assert detect("zukunftszentrum ki nrw number of partners") == "en"  # any case
+    assert detect("Wann wurde das Forschungszentrum Jülich gegründet?") == "de"
+    # with fewer than two words left the name stays in
+    assert detect("OecherLab Adresse") == detect_language("OecherLab Adresse") == "de"
+    # names are whole words: "Lab" of "OecherLab" is not taken out of "Laboratory"
+    assert LanguageDetector(["Lab"])("Laboratory opening hours") == "en"

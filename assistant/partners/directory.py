@@ -116,6 +116,10 @@ class Directory:
                 matches.append(Match(profile, score, reasons))
         return sorted(matches, key=lambda m: (-m.score, not m.profile.founding_partner))
 
+    def spellings(self) -> set[str]:
+        """Every name of every partner as spelled in the profiles (``spellings``)."""
+        return {n for p in self.profiles.values() for n in spellings(p)}
+
     def named_in(self, text: str) -> list[str]:
         """The partners ``text`` names (ids), by any of their ``aliases``."""
         return list(self._named_spans(text))
@@ -243,7 +247,12 @@ TOPICS_LINE = {"de": "Themen", "en": "Topics"}
 
 
 def aliases(profile: PartnerProfile) -> set[str]:
-    """Folded names a question may use for a partner.
+    """Folded names a question may use for a partner (its ``spellings``, folded)."""
+    return {fold(n) for n in spellings(profile)}
+
+
+def spellings(profile: PartnerProfile) -> set[str]:
+    """Names a question may use for a partner, as the profile spells them.
 
     The full and the short name, the name before a dash or parenthesis ("AICE.NRW", "JUPITER
     AI Factory"), without its trailing place ("AI Village" for "AI Village Hürth"), the
@@ -264,7 +273,7 @@ def aliases(profile: PartnerProfile) -> set[str]:
     abbreviation = re.search(r"\((\S+)\)$", name)
     if abbreviation:
         names.add(abbreviation.group(1))
-    return {fold(n).strip() for n in names if len(n.strip()) >= 3}
+    return {n.strip() for n in names if len(n.strip()) >= 3}
 
 
 def _content(text: str) -> set[tuple[str, str]]:

@@ -16,7 +16,7 @@ Measured on XQuAD (German passages), the three signals are combined as
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.language import detect_language
+from assistant.models import Lang
 from assistant.retrieve import snapshot
 from assistant.retrieve.hit import Hit
 from assistant.retrieve.keyword import Bm25State, KeywordIndex
@@ -99,11 +100,13 @@ class HybridRetriever:
         weights: HybridWeights | None = None,
         keyword: KeywordIndex | None = None,
         snapshots: Path | None = None,
+        detect: Callable[[str], Lang] = detect_language,
     ) -> None:
         self.collection = collection
         self.embeddings = embeddings
         self.weights = weights or HybridWeights()
         self.keyword = keyword if keyword is not None else KeywordIndex()
+        self.detect = detect  # the question's language: its keyword matches count more
         self.view = IndexView()
         self.snapshots = snapshots  # where views are saved per index version (None: never)
 
@@ -276,7 +279,7 @@ class HybridRetriever:
         terms = self.keyword.analyzer.query_terms(query)
         keyword_scores = self.keyword.scores(terms, view.keyword)
         best_keyword = float(keyword_scores.max()) or 1.0
-        language = detect_language(query)
+        language = self.detect(query)
         w = self.weights
         hits = []
         for i in self._candidates(view, query_vector, keyword_scores, where):
