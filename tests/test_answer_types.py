@@ -59,6 +59,15 @@ TODAY = dt.date(2026, 11, 27)
         ("Gründungsveranstaltung Teilnehmerzahl", "number"),
         ("Welche Daten sammelt das Zentrum?", None),  # data, not dates
         ("It led to an increased number of students of what origin?", None),
+        # keywords alone: the money, count or date word anywhere (gold_probes9)
+        ("KI.Landkarte listing fee", "amount"),
+        ("Zukunftszentrum KI NRW advice cost", "amount"),
+        ("KI-Kooperation RWTH Eindhoven Leuven Budget", "amount"),
+        ("Fördervolumen JUPITER AI Factory", "amount"),
+        ("Mit welcher Summe wird die JUPITER AI Factory gefördert?", "amount"),
+        ("Zukunftszentrum KI NRW number of partners", "number"),
+        ("Forschungszentrum Jülich founding date", "date"),
+        ("Karlspreis 2025 Preisträger", None),  # a prize
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:

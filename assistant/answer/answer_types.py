@@ -59,7 +59,10 @@ _ASKS_WHEN = re.compile(
 _ASKS_DATE_WORD = re.compile(
     r"\b(dates|the date|exact date|what date|datum|gruendungsjahr|founding year|year founded|"
     r"opening date|eroeffnungsdatum|an welchen tagen|on which days|which days|what days|"
-    r"von wann bis wann|in welchem jahr|in which year|in what year)\b"
+    r"von wann bis wann|in welchem jahr|in which year|in what year|"
+    # "Forschungszentrum Jülich founding date", "date of the kick-off"
+    r"(founding|launch|start|starting|kick-?off|opening|inauguration|release|publication) date|"
+    r"date of)\b"
 )
 _WEEKDAYS = (
     "montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|"
@@ -90,6 +93,15 @@ _ASKS_NUMBER = re.compile(
     r"|^\W*(the |die )?(number of|anzahl|zahl der)\b",
     re.IGNORECASE,
 )
+# ... or anywhere in a question asked without a question word ("Zukunftszentrum KI NRW
+# number of partners"); with one, "number of" may be part of the topic ("... led to an
+# increased number of students of what ethnicity?")
+_ASKS_NUMBER_WORD = re.compile(r"\b(number of|anzahl|zahl der)\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(
+    r"\b(what|which|who|whom|whose|where|when|why|how|was|welche[rnms]?|wer|wen|wem|wo|wann|"
+    r"warum|wie)\b",
+    re.IGNORECASE,
+)
 _ASKS_AMOUNT = re.compile(
     r"\b(wie ?viel geld|wie ?viel förder\w*|wie hoch ist die förder\w*|was kostet|"
     r"how much (money|funding|does \w+( \w+)? cost)|welcher? (förder)?betrag|which amount|"
@@ -98,7 +110,11 @@ _ASKS_AMOUNT = re.compile(
     # is Forschungszentrum Jülich's annual budget?", "Wie hoch ist der Mitgliedsbeitrag?"
     # (compounds end so: "Mitgliedsbeitrag"; not "Karlspreis", a prize)
     r"|\b(how much|how high|what|wie ?viel|wie hoch|was)\b.{0,50}(\bfees?|\bbudget|\bprices?|"
-    r"\bcosts?|\bworth|\bpreis\w*|\betat|beitrag|beiträge|gebühr\w*|kosten|budget)\b",
+    r"\bcosts?|\bworth|\bpreis\w*|\betat|beitrag|beiträge|gebühr\w*|kosten|budget)\b"
+    # asked in keywords: "KI.Landkarte listing fee", "Zukunftszentrum KI NRW advice cost",
+    # "KI-Kooperation RWTH Eindhoven Leuven Budget", "Fördervolumen JUPITER AI Factory"
+    r"|\b(fees?|costs?|prices?|budget|etat|\w*gebühr(en)?|kosten|preise?|\w+beitrag|"
+    r"fördervolumen|fördersumme|förderhöhe|funding (amount|volume)|summe)\b",
     re.IGNORECASE,
 )
 # counts written out ("two universities", "fünf Partner"); not "one"/"ein", mostly articles
@@ -221,7 +237,9 @@ def expected_type(question: str) -> str | None:
         return "url"
     if _ASKS_ADDRESS.search(question):
         return "address"
-    if _ASKS_NUMBER.search(question):
+    if _ASKS_NUMBER.search(question) or (
+        _ASKS_NUMBER_WORD.search(question) and not _QUESTION_WORD.search(question)
+    ):
         return "number"
     if _ASKS_ROLE.search(question):
         return "role"
