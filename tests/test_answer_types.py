@@ -68,6 +68,10 @@ TODAY = dt.date(2026, 11, 27)
         ("Zukunftszentrum KI NRW number of partners", "number"),
         ("Forschungszentrum Jülich founding date", "date"),
         ("Karlspreis 2025 Preisträger", None),  # a prize
+        # "when" opening a later sentence; "another" asks for the next one; "kostet"
+        ("is there gonna be another AIxChange? when?", "upcoming"),
+        ("kostet der eintrag in die ki landkarte was", "amount"),
+        ("wo war nochmal die ausstellung im januar 2026?", None),  # "again": a past one
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:

@@ -50,8 +50,10 @@ _MONTH_NUMBERS = {
 _MONTHS = "|".join(_MONTH_NUMBERS)
 
 _ASKS_WHEN = re.compile(
-    r"^\W*(wann|seit wann|bis wann|when|since when|until when|what date|in welchem jahr|"
-    r"in which year|an welchem tag|on which day)\b",
+    # at the start of the question or of one of its sentences ("is there gonna be another
+    # AIxChange? when?")
+    r"(^|[?!.;:]\s+)\W*(wann|seit wann|bis wann|when|since when|until when|what date|"
+    r"in welchem jahr|in which year|an welchem tag|on which day)\b",
     re.IGNORECASE,
 )
 # a date asked in keywords or mid-sentence: "RWTH AI Week 2026 dates", "Gründungsjahr
@@ -79,7 +81,7 @@ _YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _ASKS_NEXT = re.compile(
     r"\b(nächste[nrms]?|naechste[nrms]?|kommende[nrms]?|künftige[nrms]?|demnächst|"
-    r"next|upcoming|future|forthcoming)\b",
+    r"next|upcoming|future|forthcoming|another|erneut)\b",
     re.IGNORECASE,
 )
 
@@ -105,7 +107,7 @@ _QUESTION_WORD = re.compile(
 _ASKS_AMOUNT = re.compile(
     r"\b(wie ?viel geld|wie ?viel förder\w*|wie hoch ist die förder\w*|was kostet|"
     r"how much (money|funding|does \w+( \w+)? cost)|welcher? (förder)?betrag|which amount|"
-    r"how many euros?|wie ?viele? euro)\b"
+    r"how many euros?|wie ?viele? euro|kostet|kosten (die|der|das|eine?n?)|cost anything)\b"
     # a fee, a price or a budget asked for: "How much is the annual membership fee?", "What
     # is Forschungszentrum Jülich's annual budget?", "Wie hoch ist der Mitgliedsbeitrag?"
     # (compounds end so: "Mitgliedsbeitrag"; not "Karlspreis", a prize)
