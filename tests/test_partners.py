@@ -129,6 +129,27 @@ def test_topics_are_found_by_label_synonym_inflection_compound_and_typo() -> Non
     assert vocabulary.find("Wie wird das Wetter?") == []
 
 
+def test_training_a_model_is_not_training_people() -> None:
+    training = TopicsFile.model_validate(
+        {
+            "topics": [
+                {
+                    "id": "education",
+                    "de": "Weiterbildung",
+                    "en": "Training",
+                    "synonyms": {"de": ["Schulungen"], "en": ["training courses"]},
+                    "needs": {"de": [], "en": ["train our staff"]},
+                }
+            ]
+        }
+    )
+    vocabulary = TopicVocabulary(training)
+    assert vocabulary.find("Where can I get GPU time to train a large model?") == []
+    assert vocabulary.find("one training run takes weeks, who can help?") == []
+    assert vocabulary.find("We want to train our staff in AI.") == ["education"]
+    assert vocabulary.find("AI training courses for employees") == ["education"]
+
+
 def test_words_for_kinds_or_founders_are_not_taken_for_typos_of_topics() -> None:
     funding = TopicsFile.model_validate(
         {"topics": [{"id": "sme-support", "de": "Förderung", "en": "funding"}]}

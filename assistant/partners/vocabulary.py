@@ -208,6 +208,29 @@ def words_of(text: str) -> tuple[str, ...]:
     return _folded_words(text)
 
 
+# a model trained, not people: "train a large model", "one training run", "Training unseres
+# Modells"; "train our staff", "AI training courses" stay education
+_TRAINING = re.compile(r"(train|trainier)\w*|\w+training")
+_MODEL_OR_RUN = re.compile(r"(model|modell|run|runs|lauf|laeufe)\w*")
+
+
+def _trains_a_model(text: str) -> set[int]:
+    """Positions of the words of ``text`` (``words_of``) that train a model, not people.
+
+    "Our company trains its own large model ...: one training run takes weeks" asked for
+    compute and got the partners that list compute and training courses both (one), and
+    "GPU time to train a large model" got the education partners too. A training word counts
+    as a model's when a model or a run follows within four words.
+    """
+    folded = _folded_words(text)
+    return {
+        i
+        for i, word in enumerate(folded)
+        if _TRAINING.fullmatch(word)
+        and any(_MODEL_OR_RUN.fullmatch(w) for w in folded[i + 1 : i + 5])
+    }
+
+
 def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Two stem pairs name the same word when their German or their English stems agree."""
     return a[0] == b[0] or a[1] == b[1]
@@ -345,7 +368,12 @@ class TopicVocabulary:
                 or (not whole.get(t) and set(range(a, b)) <= whole.get(u, set()))
             )
         }
-        return {t: found[t] for t in self.topics if t in found and t not in inside}
+        machine = _trains_a_model(text)
+        return {
+            t: found[t]
+            for t in self.topics
+            if t in found and t not in inside and not set(range(*found[t])) <= machine
+        }
 
     def by_one_need_word(self, text: str, found: Iterable[str] | None = None) -> set[str]:
         """The topics ``text`` points to by a single need word, naming none of their terms.
