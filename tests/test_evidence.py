@@ -130,6 +130,20 @@ def test_a_curated_answer_is_followed_by_close_quotes_from_other_sources() -> No
     assert only.answer == "Das Center organisiert die KI-Woche, etwa 2023. [1]"
 
 
+def test_the_entrys_own_sentences_do_not_crowd_out_quotes_from_other_sources() -> None:
+    """Its curated answer replaces the entry's sentences; they took the three quoted places."""
+    curated = {"de": "Das OecherLab ist ein Kreativzentrum der Stadt."}
+    own = [("Das OecherLab ist ein Kreativzentrum.", 0.9), ("Es liegt am Kapuzinergraben.", 0.89)]
+    own += [("Es wurde 2021 eröffnet.", 0.88)]
+    faq = hit("1", 0.9, own, kind="faq", source="faq/lab.yaml#lab", curated=curated)
+    partners = hit("2", 0.9, [("Partner bei der Eröffnung: IMA und cowork AG.", 0.87)])
+    question = "Wer war bei der Eröffnung des OecherLab Partner?"
+    evidence = gather(question, "de", [faq, partners], None)  # type: ignore[arg-type]
+    assert all(c.hit is faq for c in evidence.chosen)  # the default ranking's three
+    answer = ExtractiveAnswerer().compose(question, "de", evidence)
+    assert "- Partner bei der Eröffnung: IMA und cowork AG. [2]" in answer.answer
+
+
 def test_a_profile_website_line_is_quoted_only_for_a_way_to_reach_someone() -> None:
     profile = hit(
         "1",
