@@ -129,6 +129,14 @@ def test_topics_are_found_by_label_synonym_inflection_compound_and_typo() -> Non
     assert vocabulary.find("Wie wird das Wetter?") == []
 
 
+def test_the_company_the_asker_speaks_for_is_not_the_organisation_asked_for() -> None:
+    assert not asks_for_partners(
+        "Wann lohnt sich welcher Ansatz für ein mittelständisches Unternehmen?"
+    )
+    assert asks_for_partners("Which partner is suitable for a small company?")
+    assert asks_for_partners("Welche Unternehmen sind Mitglied?")
+
+
 def test_training_a_model_is_not_training_people() -> None:
     training = TopicsFile.model_validate(
         {

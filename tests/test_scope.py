@@ -183,6 +183,8 @@ def test_a_greeting_before_a_question_is_a_question(question: str) -> None:
         "Is the JSC hiring research software engineers?",
         "Kann ich beim Forschungszentrum ein Praktikum machen?",
         "What salary does a postdoc get in Jülich?",
+        "any student assistant jobs going at the FH Aachen robotics institute right now?",
+        "Sucht das KI-Center gerade HiWis?",
     ],
 )
 def test_chit_chat_with_the_assistant_and_tasks_put_as_questions_are_out_of_scope(
@@ -197,4 +199,5 @@ def test_questions_about_stories_and_translation_by_the_partners_are_not_chit_ch
     assert not out_of_scope("Which partner is a robotics lab with real robots?")
     assert not out_of_scope("Kannst du mir sagen, wer das KI-Center leitet?")
     assert not out_of_scope("How many jobs do the Microsoft data centres bring?")
+    assert not out_of_scope("How many jobs are available at the Microsoft data centres?")
     assert not out_of_scope("Does the alliance have open positions?")  # about us: asked

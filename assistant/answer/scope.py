@@ -213,7 +213,9 @@ _JOB_SEEKING = re.compile(
     r"stellenausschreibung\w*|offene stellen|internships?|praktik(um|a|ums|umsplatz\w*)|"
     r"werkstudent\w*|phd positions?|doktorandenstelle\w*|promotionsstelle\w*|"
     r"ausbildungsplatz\w*|do (my|a) phd|promovieren|salary|salaries|gehalt|gehaelter|"
-    r"verdient (man|ein|eine)|bewerbung als|bewerbe mich|apply for an? (job|position|phd))\b"
+    r"verdient (man|ein|eine)|bewerbung als|bewerbe mich|apply for an? (job|position|phd)|"
+    # "any student assistant jobs going at the FH Aachen robotics institute right now?"
+    r"student assistants?|hiwi\w*|studentische hilfskr\w*|jobs? going)\b"
 )
 
 

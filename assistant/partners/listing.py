@@ -407,8 +407,20 @@ def is_technical(question: str) -> bool:
 
 
 def asks_for_partners(question: str) -> bool:
-    """The question asks which organisations, who does something, or whom to contact."""
-    return bool(_ASKS_FOR_PARTNERS.search(_mend_typos(fold(question))))
+    """The question asks which organisations, who does something, or whom to contact.
+
+    The company the asker speaks for is not the organisation asked for: "wann lohnt sich
+    welcher Ansatz für ein mittelständisches Unternehmen?" asks for an approach (ood_probes4).
+    """
+    folded = _FOR_THE_ASKER.sub(" ", _mend_typos(fold(question)))
+    return bool(_ASKS_FOR_PARTNERS.search(folded))
+
+
+# "für ein mittelständisches Unternehmen", "for our company", "for a small business"
+_FOR_THE_ASKER = re.compile(
+    r"\b(fuer|for)\W+(ein\w*|unser\w*|mein\w*|a|an|our|my)\W+(\w+\W+){0,2}?"
+    r"(unternehmen|firma|betrieb|company|business|firm)\b"
+)
 
 
 # the words a list question hangs on; one typo in them ("wich partner", "Ansprechpartenr")
