@@ -51,6 +51,13 @@ TOPICS = TopicsFile.model_validate(
                 "synonyms": {"de": ["KMU"], "en": ["SMEs"]},
                 "needs": {"de": ["Familienbetrieb"], "en": ["family business"]},
             },
+            {
+                "id": "education",
+                "de": "Weiterbildung",
+                "en": "Training",
+                "synonyms": {"de": ["Schulungen"], "en": ["training courses"]},
+                "needs": {"de": [], "en": ["train our staff"]},
+            },
         ]
     }
 )
@@ -138,20 +145,7 @@ def test_the_company_the_asker_speaks_for_is_not_the_organisation_asked_for() ->
 
 
 def test_training_a_model_is_not_training_people() -> None:
-    training = TopicsFile.model_validate(
-        {
-            "topics": [
-                {
-                    "id": "education",
-                    "de": "Weiterbildung",
-                    "en": "Training",
-                    "synonyms": {"de": ["Schulungen"], "en": ["training courses"]},
-                    "needs": {"de": [], "en": ["train our staff"]},
-                }
-            ]
-        }
-    )
-    vocabulary = TopicVocabulary(training)
+    vocabulary = TopicVocabulary(TOPICS)
     assert vocabulary.find("Where can I get GPU time to train a large model?") == []
     assert vocabulary.find("one training run takes weeks, who can help?") == []
     assert vocabulary.find("We want to train our staff in AI.") == ["education"]
