@@ -68,6 +68,9 @@ TODAY = dt.date(2026, 11, 27)
         ("Zukunftszentrum KI NRW number of partners", "number"),
         ("Forschungszentrum Jülich founding date", "date"),
         ("Karlspreis 2025 Preisträger", None),  # a prize
+        ("JUPITER AI Factory Preise pro GPU-Stunde", "amount"),
+        ("Welche Preise hat das RoboCup-Team gewonnen?", None),  # prizes
+        ("Wer hatte einen Redebeitrag bei der Gründung?", None),
         # "when" opening a later sentence; "another" asks for the next one; "kostet"
         ("is there gonna be another AIxChange? when?", "upcoming"),
         ("kostet der eintrag in die ki landkarte was", "amount"),

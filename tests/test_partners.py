@@ -150,6 +150,7 @@ def test_training_a_model_is_not_training_people() -> None:
     assert vocabulary.find("one training run takes weeks, who can help?") == []
     assert vocabulary.find("We want to train our staff in AI.") == ["education"]
     assert vocabulary.find("AI training courses for employees") == ["education"]
+    assert vocabulary.find("Training für rund 50 Mitarbeitende") == ["education"]  # "rund"
 
 
 def test_words_for_kinds_or_founders_are_not_taken_for_typos_of_topics() -> None:

@@ -115,10 +115,15 @@ _ASKS_AMOUNT = re.compile(
     r"\bcosts?|\bworth|\bpreis\w*|\betat|beitrag|beiträge|gebühr\w*|kosten|budget)\b"
     # asked in keywords: "KI.Landkarte listing fee", "Zukunftszentrum KI NRW advice cost",
     # "KI-Kooperation RWTH Eindhoven Leuven Budget", "Fördervolumen JUPITER AI Factory"
-    r"|\b(fees?|costs?|prices?|budget|etat|\w*gebühr(en)?|kosten|preise?|\w+beitrag|"
-    r"fördervolumen|fördersumme|förderhöhe|funding (amount|volume)|summe)\b",
+    # (not "Redebeitrag"; "Preise" only without a question word, ``_PRICES_IN_KEYWORDS``)
+    r"|\b(fees?|costs?|prices?|budget|etat|\w*gebühr(en)?|kosten|"
+    r"(mitglieds|jahres|teilnahme|monats)beitr(ag|äge)|fördervolumen|fördersumme|förderhöhe|"
+    r"funding (amount|volume)|summe)\b",
     re.IGNORECASE,
 )
+# prices or prizes: "JUPITER AI Factory Preise pro GPU-Stunde" asks an amount, "Welche Preise
+# hat das Team gewonnen?" does not
+_PRICES_IN_KEYWORDS = re.compile(r"\bpreise?\b", re.IGNORECASE)
 # counts written out ("two universities", "fünf Partner"); not "one"/"ein", mostly articles
 _COUNT_WORD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -229,7 +234,9 @@ def expected_type(question: str) -> str | None:
         return "hours"
     if _ASKS_WHEN.search(question) or _ASKS_DATE_WORD.search(fold(question)):
         return "date"
-    if _ASKS_AMOUNT.search(question):
+    if _ASKS_AMOUNT.search(question) or (
+        _PRICES_IN_KEYWORDS.search(question) and not _QUESTION_WORD.search(question)
+    ):
         return "amount"
     if _ASKS_PHONE.search(question):
         return "phone"

@@ -211,7 +211,7 @@ def words_of(text: str) -> tuple[str, ...]:
 # a model trained, not people: "train a large model", "one training run", "Training unseres
 # Modells"; "train our staff", "AI training courses" stay education
 _TRAINING = re.compile(r"(train|trainier)\w*|\w+training")
-_MODEL_OR_RUN = re.compile(r"(model|modell|run|runs|lauf|laeufe)\w*")
+_MODEL_OR_RUN = re.compile(r"models?|modell(s|e|en)?|runs?|laeufe")  # not "rund", "laufen"
 
 
 def _trains_a_model(text: str) -> set[int]:
