@@ -436,7 +436,7 @@ class Assistant:
         names = {str(m.get(k)) for m in metas for k in ("title", "short_name")}
         self.names = sorted(n for n in names if n and n != "None")
         self.gate.guard.organisations = [fold(n) for n in self.names]
-        self.detect.set_names([*self.directory.spellings(), *self.names, *ALLIANCE_NAMES])
+        self.detect.set_names([*self.directory.spellings(), *ALLIANCE_NAMES])
         # whose private data is never given out, whatever a document says: the people named
         texts = getattr(self.retriever, "texts", None)
         if texts is None:
