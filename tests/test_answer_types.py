@@ -75,6 +75,20 @@ TODAY = dt.date(2026, 11, 27)
         ("is there gonna be another AIxChange? when?", "upcoming"),
         ("kostet der eintrag in die ki landkarte was", "amount"),
         ("wo war nochmal die ausstellung im januar 2026?", None),  # "again": a past one
+        # "another" beside a year is not the next one; a first name is not a fee
+        ("The 2021 edition ran into September - was it combined with another event?", None),
+        ("Fee Damm Unternehmen", None),
+        # a longer message: what its question asks, not what its context tells (gold_probes10)
+        (
+            "Wir überlegen, ob wir eine künftige KI-Woche sponsern. "
+            "Welches Unternehmen war Sponsor der KI-Woche 2025?",
+            None,
+        ),
+        ("Ich plane die nächste Klassenfahrt. Wo fand der Familientag 2023 statt?", None),
+        ("Ich plane die nächste Klassenfahrt. Wann war der Familientag?", "date"),
+        ("Das digitalCHURCH liegt in Aachen. Wann ist die nächste KI-Woche?", "upcoming"),
+        # a question asking in no words of its own is read whole
+        ("Mir fehlt noch, wie hoch der Mitgliedsbeitrag ist. Weißt du das?", "amount"),
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:
