@@ -314,6 +314,9 @@ def test_colloquial_partner_searches_are_read(directory: Directory) -> None:
         # "wer" and the verb in different clauses: who is liable, not who builds cars
         ("Wer haftet, wenn ein selbstfahrendes Auto einen Unfall baut?", False),
         ("Wer baut selbstfahrende Autos?", True),
+        # asking the partners themselves (partner_probes17)
+        ("Wer von euch kann gut optimieren?", True),
+        ("Which of you works with drones?", True),
     ],
 )
 def test_list_questions_are_recognised(question: str, listing: bool) -> None:
@@ -437,6 +440,14 @@ def test_and_which_of_them_is_not_two_needs(directory: Directory) -> None:
         "Which partners work on robotics and supercomputing, and which of them are founders?"
     )
     assert request is not None and not request.any_of
+
+
+def test_and_who_asks_two_needs(directory: Directory) -> None:
+    """ "Wer arbeitet an X, und wer an Y?" asks two questions: partners of either topic."""
+    request = PartnerLister(directory).request(
+        "Wer arbeitet an Robotik, und wer an Hochleistungsrechnen?"
+    )
+    assert request is not None and request.any_of
 
 
 def test_and_for_inside_a_word_is_not_two_needs(directory: Directory) -> None:

@@ -108,6 +108,8 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "Gibt es jemanden, über den man an Rechenzeit kommt?", "put us in touch"
     r"|\b(talk|speak|chat)\W+(to|with)\W+(someone|somebody|anyone|an expert|experts|people)\b"
     r"|\bmit (jemandem|jemanden)\b|\b(gibt es|gibts)\b.{0,40}\bjemand\w*"
+    # asking the partners themselves: "Wer von euch kann gut optimieren?", "which of you ..."
+    r"|\b(wer|welche\w*) von (euch|ihnen)\b|\b(who|which) of (you|u)\b"
     r"|\bput\W+(\w+\W+)?in touch\b"
     # a formal request: "Für Hinweise auf geeignete Ansprechpartner wären wir dankbar",
     # "We would be grateful if you could point us to the partners"
@@ -161,8 +163,8 @@ _BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w
 # "... und wer bei Y", "and which ones work on Y", "X or Y", "zum einen ... zum anderen", "two
 # things: X and Y"
 _SEPARATE_NEEDS = re.compile(
-    r"\b(und|and) (wer|who) (bei|fuer|zu|zur|zum|im|in|on|for|with|arbeitet|forscht|macht|"
-    r"unterstuetzt|works|does|researches|supports)\b|\boder\b|\bor\b|"
+    # "Wer arbeitet an Optimierung, und wer an fairer KI?", "who does X and who does Y"
+    r"\b(und|and) (wer|who)\b|\boder\b|\bor\b|"
     r"\b(und|and) (welche|which)( ones| partners?)? (work|are|do|arbeiten|forschen|sind)\b|"
     r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|\band for\b|"
     r"sowie fuer|\bund fuer\b|"
