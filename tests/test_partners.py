@@ -455,6 +455,40 @@ def test_and_for_inside_a_word_is_not_two_needs(directory: Directory) -> None:
     assert request is not None and not request.any_of
 
 
+def test_who_brings_two_parties_together_asks_for_matchmaking_alone() -> None:
+    """The parties named are who is connected, not topics a partner must also work on."""
+    vocabulary = TopicVocabulary(
+        TopicsFile.model_validate(
+            {
+                "topics": [
+                    {"id": "matchmaking", "de": "Matchmaking", "en": "Matchmaking"},
+                    {
+                        "id": "startups",
+                        "de": "Start-ups",
+                        "en": "Start-ups",
+                        "synonyms": {"de": ["Startups"], "en": ["startups"]},
+                    },
+                ]
+            }
+        )
+    )
+    d = Directory(vocabulary)
+    hub = profile("hub", "association", ["matchmaking"], "Ein Hub.", "A hub.")
+    incubator = profile("incubator", "programme", ["startups"], "Ein Inkubator.", "An incubator.")
+    d.profiles = {"hub": hub, "incubator": incubator}
+    lister = PartnerLister(d)
+    for question in (
+        "Wer bringt bei euch Mittelständler und Start-ups zusammen?",
+        "Wen frage ich, wenn ich als Start-up mit Mittelständlern in Kontakt kommen will?",
+        "Who could connect us with a start-up that builds prototypes?",
+    ):
+        request = lister.request(question)
+        assert request is not None and request.topics == ["matchmaking"], question
+    # without bringing anyone together, start-ups are the topic
+    request = lister.request("Welche Partner unterstützen Start-ups?")
+    assert request is not None and request.topics == ["startups"]
+
+
 def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Directory) -> None:
     answer = PartnerLister(directory).answer(
         "Who can we contact for robotics and for supercomputing?", "en", ""

@@ -108,6 +108,8 @@ _ASKS_FOR_PARTNERS = re.compile(
     # "Gibt es jemanden, über den man an Rechenzeit kommt?", "put us in touch"
     r"|\b(talk|speak|chat)\W+(to|with)\W+(someone|somebody|anyone|an expert|experts|people)\b"
     r"|\bmit (jemandem|jemanden)\b|\b(gibt es|gibts)\b.{0,40}\bjemand\w*"
+    # who brings parties together: "Wer bringt Mittelständler und Start-ups zusammen?"
+    r"|\b(wer|who)\b[^,;?]{0,20}\b(bringt|bring|brings)\b[^,;?]{0,60}\b(zusammen|together)\b"
     # asking the partners themselves: "Wer von euch kann gut optimieren?", "which of you ..."
     r"|\b(wer|welche\w*) von (euch|ihnen)\b|\b(who|which) of (you|u)\b"
     r"|\bput\W+(\w+\W+)?in touch\b"
@@ -162,6 +164,15 @@ _ASKS_WHERE = re.compile(
 _BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|second-?hand)\b")
 # "... und wer bei Y", "and which ones work on Y", "X or Y", "zum einen ... zum anderen", "two
 # things: X and Y"
+# bringing two parties together: "Wer bringt Mittelständler und Start-ups zusammen?", "als
+# Start-up mit Mittelständlern in Kontakt kommen", "connect us with an AI start-up"; the parties
+# named are who is connected, not topics a partner must work on (partner_probes 9, 17)
+_BRINGS_TOGETHER = re.compile(
+    r"\bbring\w*\b[^?.!]{0,80}\bzusammen\b|\bzusammen ?bring\w*|\bzusammen ?find\w*"
+    r"|\bin kontakt (zu )?(kommen|bringen|treten)\b|\bmit\b[^?.!]{0,60}\bin kontakt\b"
+    r"|\b(connect|introduce)\w* (us|me|them)\b[^?.!]{0,20}\b(with|to)\b|\bput (us|me) in touch\b"
+    r"|\bbrings? (\w+ ){0,6}together\b|\bmatch\w* (us|me) with\b"
+)
 _SEPARATE_NEEDS = re.compile(
     # "Wer arbeitet an Optimierung, und wer an fairer KI?", "who does X and who does Y"
     r"\b(und|and) (wer|who)\b|\boder\b|\bor\b|"
@@ -688,6 +699,9 @@ class PartnerLister:
         ):
             return None
         topics = self.topics_asked(question)
+        if _BRINGS_TOGETHER.search(folded) and "matchmaking" in self.directory.vocabulary.topics:
+            # who brings start-ups and SMEs together: matchmaking, not a partner of both
+            topics = ["matchmaking"]
         kinds, founding = find_kinds(question), asks_for_founding(question) or founded_by
         places = self.places_asked(question)
         if self._service_for_smes(question, topics, intent):
