@@ -489,6 +489,23 @@ def test_who_brings_two_parties_together_asks_for_matchmaking_alone() -> None:
     assert request is not None and request.topics == ["startups"]
 
 
+def test_a_start_up_asking_is_who_asks_not_a_topic_to_match_too() -> None:
+    """ "GPU time for my start-up" asks for computing; start-up support only when founding."""
+    lister = lister_over(
+        [("hpc", "Hochleistungsrechnen", "GPU time"), ("startups", "Start-ups", "start-up")],
+        profile("lab", "institute", ["hpc"], "Rechnet.", "Computes."),
+        profile("incubator", "programme", ["startups"], "Ein Inkubator.", "An incubator."),
+    )
+    for question in (
+        "Where can I get GPU time to train a large model for my start-up?",
+        "We're a four-person start-up and need GPU time. Who can help?",
+    ):
+        request = lister.request(question)
+        assert request is not None and request.topics == ["hpc"], question
+    founding = lister.request("Who helps with GPU time and with founding our start-up?")
+    assert founding is not None and set(founding.topics) == {"hpc", "startups"}
+
+
 def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Directory) -> None:
     answer = PartnerLister(directory).answer(
         "Who can we contact for robotics and for supercomputing?", "en", ""

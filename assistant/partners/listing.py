@@ -173,6 +173,13 @@ _BRINGS_TOGETHER = re.compile(
     r"|\b(connect|introduce)\w* (us|me|them)\b[^?.!]{0,20}\b(with|to)\b|\bput (us|me) in touch\b"
     r"|\bbrings? (\w+ ){0,6}together\b|\bmatch\w* (us|me) with\b"
 )
+# the asker is a start-up: "for our startup", "We're a four-person start-up", "unser Start-up"
+_ASKER_IS_A_STARTUP = re.compile(
+    r"\b(for|fuer) (my|our|unser\w*|mein\w*) (\w+ ){0,2}start-? ?ups?\b"
+    r"|\b(we are|we'?re|wir sind) (a|an|ein\w*) ([\w-]+ ){0,3}start-? ?ups?\b"
+    r"|\b(our|unser\w*|my|mein\w*) ([\w-]+ ){0,2}start-? ?ups?\b"
+)
+_FOUNDING_A_COMPANY = re.compile(r"\b(gruend\w*|ausgruend\w*|found(ing|ed)?|spin-? ?offs?)\b")
 _SEPARATE_NEEDS = re.compile(
     # "Wer arbeitet an Optimierung, und wer an fairer KI?", "who does X and who does Y"
     r"\b(und|and) (wer|who)\b|\boder\b|\bor\b|"
@@ -702,6 +709,15 @@ class PartnerLister:
         if _BRINGS_TOGETHER.search(folded) and "matchmaking" in self.directory.vocabulary.topics:
             # who brings start-ups and SMEs together: matchmaking, not a partner of both
             topics = ["matchmaking"]
+        elif (
+            len(topics) > 1
+            and "startups" in topics
+            and _ASKER_IS_A_STARTUP.search(folded)
+            and not _FOUNDING_A_COMPANY.search(folded)
+            and not _SEPARATE_NEEDS.search(folded)
+        ):
+            # "GPU time to train a large model for my start-up": who asks, not what for
+            topics.remove("startups")
         kinds, founding = find_kinds(question), asks_for_founding(question) or founded_by
         places = self.places_asked(question)
         if self._service_for_smes(question, topics, intent):
