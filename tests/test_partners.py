@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.partners.directory import Directory, aliases
-from assistant.partners.listing import PartnerLister, asks_for_partners
+from assistant.partners.listing import PartnerLister, asks_for_partners, learning_ai
 from assistant.partners.vocabulary import TopicVocabulary, find_kinds
 from assistant.pipeline import Assistant
 from assistant.retrieve.retriever import build_filter
@@ -504,6 +504,21 @@ def test_a_start_up_asking_is_who_asks_not_a_topic_to_match_too() -> None:
         assert request is not None and request.topics == ["hpc"], question
     founding = lister.request("Who helps with GPU time and with founding our start-up?")
     assert founding is not None and set(founding.topics) == {"hpc", "startups"}
+
+
+def test_people_learning_ai_ask_for_education_alone() -> None:
+    """What a course teaches in general is not a second topic; a field of its own is."""
+    both = ["machine-learning", "education"]
+    question = "Our 300 engineers never used machine learning. Who runs courses for them?"
+    assert learning_ai(question, both) == ["education"]
+    assert learning_ai("Wer schult unsere Belegschaft zu KI?", both) == ["education"]
+    # nobody to learn: a course of machine learning research stays both
+    assert learning_ai("Who offers machine learning courses?", both) == both
+    # a field of its own stays: students who want to go into robotics
+    assert learning_ai("Where can students learn robotics?", ["robotics", "education"]) == [
+        "robotics",
+        "education",
+    ]
 
 
 def test_two_needs_joined_by_and_for_list_partners_covering_either(directory: Directory) -> None:

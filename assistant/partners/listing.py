@@ -362,6 +362,13 @@ _PEOPLE = re.compile(
     r"\b(staff|employees?|team|colleagues|people|apprentices|students|mitarbeite\w*|"
     r"beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|studierende\w*)\b"
 )
+# what an AI course teaches in general, and who learns it
+_GENERAL_AI_TOPICS = frozenset({"machine-learning", "trustworthy-ai"})
+_LEARNERS = re.compile(
+    r"\b(staff|employees?|team|colleagues|people|apprentices|students|engineers?|workforce|"
+    r"teachers?|pupils|mitarbeite\w*|beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|"
+    r"studierende\w*|belegschaft|buero\w*|lehrer\w*|lehrkraefte|schueler\w*)\b"
+)
 # "Which partners are located in Jülich?", "Welche Partner haben einen Standort in ...?"
 _LOCATED = re.compile(
     r"\b(located|based|sitzen|sitzt|sitz|standort\w*|ansaessig|niedergelassen|vor ort)\b"
@@ -419,6 +426,26 @@ def joins_alliance(question: str) -> bool:
     return bool(
         _JOINS_ALLIANCE.search(folded) and _ASKER.search(folded) and not find_kinds(question)
     )
+
+
+def learning_ai(question: str, topics: list[str]) -> list[str]:
+    """Education alone when people are to learn AI in general.
+
+    "300 engineers, almost none has worked with machine learning ... an internal AI
+    qualification programme": machine learning is what they learn, not a second topic the
+    partner must work on too (partner_probes 14 and 17). A field of its own stays: students
+    who want to go into robotics ask for education and robotics.
+    """
+    folded = fold(question)
+    if (
+        "education" in topics
+        and len(topics) > 1
+        and set(topics) - {"education"} <= _GENERAL_AI_TOPICS
+        and _LEARNERS.search(folded)
+        and not _SEPARATE_NEEDS.search(folded)
+    ):
+        return ["education"]
+    return topics
 
 
 def is_technical(question: str) -> bool:
@@ -723,7 +750,7 @@ class PartnerLister:
         if self._service_for_smes(question, topics, intent):
             return None
         if not (topics or kinds or founding or places):
-            topics = self.need_topics(question, intent)
+            topics = learning_ai(question, self.need_topics(question, intent))
         # a topic the vocabulary does not know: if the corpus has never seen a word of it,
         # no partner works on it ("Quantencomputing", also "Welche Forschungszentren arbeiten
         # an Quantencomputing?"); otherwise it is for the ordinary answer
@@ -863,7 +890,7 @@ class PartnerLister:
             and "education" not in vocabulary.find(_TRAINING_WORDS.sub(" ", question))
         ):
             topics.remove("education")
-        return topics
+        return learning_ai(question, topics)
 
     def no_topic(self, question: str, lang: Lang, fallback: str) -> Answer | None:
         """The topics the profiles name, and where to ask, for a partner question without one.
