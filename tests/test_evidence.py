@@ -200,3 +200,22 @@ def test_small_talk_is_answered_with_what_the_assistant_does() -> None:
     assert thanks.answer.startswith("You're welcome! I answer questions")
     weather = ExtractiveAnswerer().abstain("Wie wird das Wetter morgen?", "de", "out_of_domain")
     assert weather.answer.startswith("Dazu kann ich nichts sagen")
+
+
+def test_a_quote_keeps_the_next_sentence_that_goes_on_about_it() -> None:
+    """ "Sie zeigt ..." is the answer, and alone nobody knows what "Sie" is."""
+    question = "Wer wird bei Oecher People porträtiert?"
+    shown = "Im Januar 2026 zeigte die Stadt eine KI-Ausgabe von „Oecher People“."
+    then = "Sie zeigt Geschäftsführungen und Professorinnen."
+    unrelated = "Die App hat die Wirtschaftsförderung entwickelt."
+    doc = hit("1", 0.9, [(shown, 0.9), (then, 0.5), (unrelated, 0.4)], source="doc.md")
+    evidence = gather(question, "de", [doc], None)  # type: ignore[arg-type]
+    assert [c.sentence for c in evidence.chosen] == [shown]
+    answer = ExtractiveAnswerer().compose(question, "de", evidence)
+    assert f"- {shown} {then} [1]" in answer.answer
+    assert unrelated not in answer.answer
+    assert answer.citations[0].snippet == f"{shown} {then}"
+    # a next sentence on something else is not taken along
+    other = hit("2", 0.9, [(shown, 0.9), (unrelated, 0.5)], source="doc.md")
+    alone = gather(question, "de", [other], None)  # type: ignore[arg-type]
+    assert unrelated not in ExtractiveAnswerer().compose(question, "de", alone).answer

@@ -229,8 +229,42 @@ def _quote_lines(
         else:
             cited = citations[numbers[hit.source] - 1]
             cited.snippet = f"{cited.snippet} … {sentence}"
+        following = _continuation(hit, sentence, chosen)
+        if following:
+            sentence = f"{sentence} {following}"
+            cited = citations[numbers[hit.source] - 1]
+            cited.snippet = f"{cited.snippet} {following}"
         lines.append(f"- {_attributed(hit, sentence)} [{numbers[hit.source]}]")
     return lines
+
+
+_CONTINUES = re.compile(
+    r"^(Sie|Er|Es|Dies|Diese[rsmn]?|Dort|Damit|Dabei|Dazu|Darin|Daneben|Deren|Dessen|Ihre?|"
+    r"It|Its|They|Their|She|He|His|Her|This|These|There)\b"
+)
+
+
+def _continuation(hit: Hit, sentence: str, chosen: Sequence[Candidate]) -> str:
+    """The next sentence of the source when it goes on about the quoted one ("Sie zeigt ...").
+
+    A sentence opening with a pronoun says what it says of the sentence before: "Im Januar
+    2026 stellte die Stadt Aachen eine KI-Ausgabe ... „Oecher People“ vor. Sie zeigt
+    Geschäftsführungen von Unternehmen, Professorinnen ..." The name ranks the first for "Oecher
+    People KI wer wird porträtiert", the answer stands in the second, which alone nobody could
+    read. Gold dev and the probe sets 1-10 through the chat: 930 -> 933 of 1208 answers with
+    the key fact, none lost; 200 of 1606 quotes take their next sentence along, answers 472 ->
+    491 characters on average.
+    """
+    order = [s for s, _ in hit.sentences]
+    if sentence not in order:
+        return ""
+    at = order.index(sentence) + 1
+    if at >= len(order) or not _CONTINUES.match(order[at]):
+        return ""
+    following = order[at]
+    if any(c.sentence == following and c.hit.source == hit.source for c in chosen):
+        return ""
+    return following
 
 
 def _attributed(hit: Hit, sentence: str) -> str:
