@@ -92,6 +92,8 @@ def test_no_card_without_a_named_partner_or_without_the_asked_route(cards: Conta
     assert cards.answer("Telefonnummer der Musteruni?", "de") is None
     # "a mailbox or a website?": the website answers it
     assert cards.answer("Hat die Musteruni eine E-Mail-Adresse oder eine Website?", "de")
+    # code asked for is out of scope, whoever's website it is about
+    assert cards.answer("Python Skript Musteruni Webseite scrapen Beispielcode", "de") is None
 
 
 @pytest.fixture(scope="module")

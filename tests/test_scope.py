@@ -26,6 +26,9 @@ from assistant.answer.scope import (
         "I'm new to this. Could you explain how a neural network learns?",
         # naming a partner does not make code a question for the knowledge base
         "We got computing time at JUPITER. Write me a SLURM script with a PyTorch loop.",
+        # asked in keywords
+        "Python Skript RWTH Webseite scrapen Beispielcode",
+        "example code to scrape a website with python",
     ],
 )
 def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> None:

@@ -63,6 +63,8 @@ _WRITE_CODE = re.compile(
     r"|\b(fix|debug|repair|reparier\w*|korrigier\w*) (my|mein\w*|unser\w*|this|diese\w*) "
     r"(code|skript|script|programm|program|funktion|function)\b"
     r"|\bcode me\b|\bfor \w+ in range\b|\bfor [ijkxn] in \w|\bdef \w+\(|^\W*import \w+"
+    # asked for in keywords: "Python Skript RWTH Webseite scrapen Beispielcode" (ood_probes5)
+    r"|\b(beispielcode|codebeispiel\w*|example code|sample code|code ?snippets?)\b"
 )
 # how to do something with a tool: "How do I fine-tune Llama 3 ...", "Wie fine-tune ich ..."
 _HOW_TO = re.compile(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.answer_types import asks_for_contact, expected_type
+from assistant.answer.scope import out_of_scope
 from assistant.models import Answer, Citation, Lang
 from assistant.partners.directory import SOURCE, Directory
 from assistant.partners.listing import CONTACT, asks_a_fact, joins_alliance, kind_label
@@ -101,8 +102,8 @@ class ContactCards:
         beantragen"); four of the partner probe sets asked it (8, 9, 10 and 14), and got the
         ordinary answer without the partner.
         """
-        if not self.directory:
-            return None
+        if not self.directory or out_of_scope(question, names_us=True):
+            return None  # "Python Skript RWTH Webseite scrapen Beispielcode" asks for code
         contact = asks_for_contact(question)
         if contact:
             named = self.directory.named_most_specific(question)
