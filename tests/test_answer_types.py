@@ -78,6 +78,7 @@ TODAY = dt.date(2026, 11, 27)
         # "another" beside a year is not the next one; a first name is not a fee
         ("The 2021 edition ran into September - was it combined with another event?", None),
         ("Fee Damm Unternehmen", None),
+        ("KI.Landkarte Listing Fee Höhe", "amount"),
         # a longer message: what its question asks, not what its context tells (gold_probes10)
         (
             "Wir überlegen, ob wir eine künftige KI-Woche sponsern. "

@@ -89,7 +89,9 @@ _ASKS_NEXT = re.compile(
 # was it combined with another RWTH event?", gold_probes10)
 _ASKS_AGAIN = re.compile(r"\b(another|erneut)\b", re.IGNORECASE)
 # a first name that is also an English money word: "Fee Damm Unternehmen" (gold_probes10)
-_FIRST_NAME_FEE = re.compile(r"\bFee(?=\s+[A-ZÄÖÜ][a-zäöüß]+\b)")
+_FIRST_NAME_FEE = re.compile(
+    r"\bFee(?=\s+[A-ZÄÖÜ][a-zäöüß]+\b)(?!\s+(Höhe|Amount|Betrag|Summe|Structure|Schedule)\b)"
+)
 
 _ASKS_PHONE = re.compile(r"\b(telefonnummer|telefon|phone( number)?|telephone)\b", re.I)
 _PHONE = re.compile(r"\+?\(?\d[\d ()/-]{5,}\d")
