@@ -111,8 +111,10 @@ class ContactCards:
             if profiles and any(self._has_asked_route(question, p) for p in profiles):
                 return self._cards(self._units_first(question, profiles), lang)
         folded = fold(question)
-        # getting in, unless a date, an amount or a duration is asked about it
-        if contact or (_GETS_IN.search(folded) and not asks_a_fact(question)):
+        # getting in, unless a date, an amount or a duration is asked about it, also in
+        # keywords ("KI.Landkarte listing fee", gold_probes9)
+        gets_in = _GETS_IN.search(folded) and not asks_a_fact(question)
+        if contact or (gets_in and expected_type(question) in (None, "url")):
             profiles = self._by_route(folded)
             if profiles:
                 return self._cards(profiles, lang)
