@@ -79,6 +79,7 @@ TODAY = dt.date(2026, 11, 27)
         ("The 2021 edition ran into September - was it combined with another event?", None),
         ("Fee Damm Unternehmen", None),
         ("KI.Landkarte Listing Fee Höhe", "amount"),
+        ("Membership Fee For Companies", "amount"),
         # a longer message: what its question asks, not what its context tells (gold_probes10)
         (
             "Wir überlegen, ob wir eine künftige KI-Woche sponsern. "
@@ -90,6 +91,10 @@ TODAY = dt.date(2026, 11, 27)
         ("Das digitalCHURCH liegt in Aachen. Wann ist die nächste KI-Woche?", "upcoming"),
         # a question asking in no words of its own is read whole
         ("Mir fehlt noch, wie hoch der Mitgliedsbeitrag ist. Weißt du das?", "amount"),
+        # ... and so is a question pointing back to what the message told
+        ("Die nächste KI-Woche interessiert mich. Wann findet sie statt?", "upcoming"),
+        ("I need the phone number of the AI Center. Where can I find it?", "phone"),
+        ("Der Mitgliedsbeitrag interessiert mich. Wie hoch ist er?", "amount"),
     ],
 )
 def test_expected_type_of_questions(question: str, kind: str | None) -> None:

@@ -215,7 +215,14 @@ def test_a_quote_keeps_the_next_sentence_that_goes_on_about_it() -> None:
     assert f"- {shown} {then} [1]" in answer.answer
     assert unrelated not in answer.answer
     assert answer.citations[0].snippet == f"{shown} {then}"
-    # a next sentence on something else is not taken along
-    other = hit("2", 0.9, [(shown, 0.9), (unrelated, 0.5)], source="doc.md")
-    alone = gather(question, "de", [other], None)  # type: ignore[arg-type]
-    assert unrelated not in ExtractiveAnswerer().compose(question, "de", alone).answer
+    # a next sentence on something else is not taken along: the formal "Sie", "Es gibt", a
+    # statement of what is not known
+    for following in (
+        unrelated,
+        "Sie erreichen das Team unter info@example.org.",
+        "Es gibt außerdem einen Hackathon.",
+        "Sie ist nicht öffentlich bekannt.",
+    ):
+        other = hit("2", 0.9, [(shown, 0.9), (following, 0.5)], source="doc.md")
+        alone = gather(question, "de", [other], None)  # type: ignore[arg-type]
+        assert following not in ExtractiveAnswerer().compose(question, "de", alone).answer

@@ -176,6 +176,11 @@ def test_naming_the_product_a_route_is_for_gets_its_partner_s_card() -> None:
     assert cards.answer("Wie viele Einträge hat die Muster.Karte?", "de") is None  # a fact
     assert cards.answer("Was ist die Muster.Karte?", "de") is None  # not how to get in
     assert cards.answer("Muster.Karte listing fee", "en") is None  # an amount, in keywords
+    # an address to apply at is a way in
+    address = cards.answer(
+        "Unter welcher Adresse kann ich mich für die Muster.Karte eintragen?", "de"
+    )
+    assert address is not None and address.partners == ["net"]
     assert cards.answer("Whom can I contact about research?", "en") is None  # no product named
 
 

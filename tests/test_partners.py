@@ -448,6 +448,11 @@ def test_and_who_asks_two_needs(directory: Directory) -> None:
         "Wer arbeitet an Robotik, und wer an Hochleistungsrechnen?"
     )
     assert request is not None and request.any_of
+    # "und wer davon" asks which of the same partners
+    same = PartnerLister(directory).request(
+        "Welche Partner arbeiten an Robotik und HPC, und wer davon sitzt in Aachen?"
+    )
+    assert same is not None and not same.any_of
 
 
 def test_and_for_inside_a_word_is_not_two_needs(directory: Directory) -> None:
@@ -462,6 +467,7 @@ def test_who_brings_two_parties_together_asks_for_matchmaking_alone() -> None:
             {
                 "topics": [
                     {"id": "matchmaking", "de": "Matchmaking", "en": "Matchmaking"},
+                    {"id": "robotics", "de": "Robotik", "en": "robotics"},
                     {
                         "id": "startups",
                         "de": "Start-ups",
@@ -487,6 +493,9 @@ def test_who_brings_two_parties_together_asks_for_matchmaking_alone() -> None:
     # without bringing anyone together, start-ups are the topic
     request = lister.request("Welche Partner unterstützen Start-ups?")
     assert request is not None and request.topics == ["startups"]
+    # being put in touch with someone of a topic still asks for that topic
+    robots = lister.request("Could you connect us with a partner working on robotics?")
+    assert robots is not None and "robotics" in robots.topics
 
 
 def test_a_start_up_asking_is_who_asks_not_a_topic_to_match_too() -> None:
@@ -514,6 +523,8 @@ def test_people_learning_ai_ask_for_education_alone() -> None:
     assert learning_ai("Wer schult unsere Belegschaft zu KI?", both) == ["education"]
     # nobody to learn: a course of machine learning research stays both
     assert learning_ai("Who offers machine learning courses?", both) == both
+    # research asked besides
+    assert learning_ai("Which partners research machine learning and train students?", both) == both
     # a field of its own stays: students who want to go into robotics
     assert learning_ai("Where can students learn robotics?", ["robotics", "education"]) == [
         "robotics",

@@ -56,6 +56,9 @@ def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> No
         "Gibt es bei den Partnern ein Tutorial zu Chatbots?",
         "Which partner can write code for our robot?",  # a question about the partners
         "Step by step: what should we pay attention to when applying for funding?",
+        # asking about code is no request for it
+        "Gibt es im KI-Kurs der RWTH Codebeispiele?",
+        "Does the AI Week workshop come with sample code?",
     ],
 )
 def test_questions_about_the_alliance_and_its_partners_are_not(question: str) -> None:

@@ -89,8 +89,10 @@ _ASKS_NEXT = re.compile(
 # was it combined with another RWTH event?", gold_probes10)
 _ASKS_AGAIN = re.compile(r"\b(another|erneut)\b", re.IGNORECASE)
 # a first name that is also an English money word: "Fee Damm Unternehmen" (gold_probes10)
+# (at the start or after a comma, "Frau": "Membership Fee For Companies" stays a fee)
 _FIRST_NAME_FEE = re.compile(
-    r"\bFee(?=\s+[A-ZÄÖÜ][a-zäöüß]+\b)(?!\s+(Höhe|Amount|Betrag|Summe|Structure|Schedule)\b)"
+    r"(?:^|(?<=[,;:(–-] )|(?<=Frau ))Fee(?=\s+[A-ZÄÖÜ][a-zäöüß]+\b)"
+    r"(?!\s+(Höhe|Amount|Betrag|Summe|Structure|Schedule)\b)"
 )
 
 _ASKS_PHONE = re.compile(r"\b(telefonnummer|telefon|phone( number)?|telephone)\b", re.I)
@@ -280,7 +282,18 @@ def asked_part(question: str) -> str:
     if len(sentences) < 2 or not asked or len(asked) == len(sentences):
         return question
     asking = " ".join(asked)
-    return asking if _QUESTION_WORD.search(asking) else question
+    if not _QUESTION_WORD.search(asking) or _POINTS_BACK.search(asking):
+        return question
+    return asking
+
+
+# a question pointing back to what the message told: "Die nächste KI-Woche interessiert mich.
+# Wann findet sie statt?", "I need the AI Center's phone number. Where can I find it?"
+_POINTS_BACK = re.compile(
+    r"\b(es|sie|er|ihn|ihm|dort|dafür|dazu|davon|it|they|them|that|this|there|one)\b"
+    r"|\b(die|das|der|den|dem|diese[rsmn]?)\W*$",
+    re.IGNORECASE,
+)
 
 
 def carries(kind: str | None, sentence: str, today: dt.date) -> bool:

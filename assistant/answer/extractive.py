@@ -17,6 +17,7 @@ from assistant.answer.routes import Routes
 from assistant.answer.scope import is_small_talk
 from assistant.models import Answer, Citation, Lang, Reason
 from assistant.retrieve.hit import Hit
+from assistant.text import is_gap_statement
 
 FRAMING = {
     "de": "Laut Wissensbasis:",
@@ -238,9 +239,12 @@ def _quote_lines(
     return lines
 
 
+# a sentence going on about the one before: a third-person pronoun ("Sie zeigt", not the formal
+# "Sie erreichen ..."), a demonstrative or a pronominal adverb; not "Es gibt", "There is" or
+# "Ihre Daten" (your), which start something new
 _CONTINUES = re.compile(
-    r"^(Sie|Er|Es|Dies|Diese[rsmn]?|Dort|Damit|Dabei|Dazu|Darin|Daneben|Deren|Dessen|Ihre?|"
-    r"It|Its|They|Their|She|He|His|Her|This|These|There)\b"
+    r"^(Sie (ist|war|hat|wird|wurde|\w+t)\b|Er|Dies|Diese[rsmn]?|Dort|Damit|Dabei|Dazu|Darin|"
+    r"Daneben|Deren|Dessen|It|Its|They|Their|She|He|His|This|These)\b"
 )
 
 
@@ -262,7 +266,9 @@ def _continuation(hit: Hit, sentence: str, chosen: Sequence[Candidate]) -> str:
     if at >= len(order) or not _CONTINUES.match(order[at]):
         return ""
     following = order[at]
-    if any(c.sentence == following and c.hit.source == hit.source for c in chosen):
+    if is_gap_statement(following) or any(
+        c.sentence == following and c.hit.source == hit.source for c in chosen
+    ):
         return ""
     return following
 

@@ -63,8 +63,15 @@ _WRITE_CODE = re.compile(
     r"|\b(fix|debug|repair|reparier\w*|korrigier\w*) (my|mein\w*|unser\w*|this|diese\w*) "
     r"(code|skript|script|programm|program|funktion|function)\b"
     r"|\bcode me\b|\bfor \w+ in range\b|\bfor [ijkxn] in \w|\bdef \w+\(|^\W*import \w+"
-    # asked for in keywords: "Python Skript RWTH Webseite scrapen Beispielcode" (ood_probes5)
-    r"|\b(beispielcode|codebeispiel\w*|example code|sample code|code ?snippets?)\b"
+)
+# code asked for in keywords: "Python Skript RWTH Webseite scrapen Beispielcode" (ood_probes5);
+# only without a question: "Gibt es im KI-Kurs der RWTH Codebeispiele?" asks about a course
+_CODE_IN_KEYWORDS = re.compile(
+    r"\b(beispielcode|codebeispiel\w*|example code|sample code|code ?snippets?)\b"
+)
+_ASKS = re.compile(
+    r"\?|\b(gibt es|gibts|hat|haben|does|do|is|are|has|have|welche\w*|which|what|was|wo|where|"
+    r"wie|how|wer|who)\b"
 )
 # how to do something with a tool: "How do I fine-tune Llama 3 ...", "Wie fine-tune ich ..."
 _HOW_TO = re.compile(
@@ -270,6 +277,8 @@ def asks_for_programming_help(question: str, names_us: bool = False) -> bool:
     if _ABOUT_US.search(folded):
         return False
     if _WRITE_CODE.search(folded):
+        return True
+    if _CODE_IN_KEYWORDS.search(folded) and not _ASKS.search(folded):
         return True
     if names_us:
         return False

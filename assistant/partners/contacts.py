@@ -30,6 +30,7 @@ _ASKS_MAIL = re.compile(r"e-?mail|emial|mailadresse|postfach|mailbox")
 _ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|hotline|\bcall\b")
 _ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\burl\b|web ?page")
 # getting onto something a route is for: listed, registered, applied for, "rein"
+_FACTS = ("amount", "date", "upcoming", "number", "hours")
 _GETS_IN = re.compile(
     r"\b(listed|listing|get (in|on|onto)|register\w*|sign up|apply|application|eintrag\w*|"
     r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"
@@ -111,10 +112,11 @@ class ContactCards:
             if profiles and any(self._has_asked_route(question, p) for p in profiles):
                 return self._cards(self._units_first(question, profiles), lang)
         folded = fold(question)
-        # getting in, unless a date, an amount or a duration is asked about it, also in
-        # keywords ("KI.Landkarte listing fee", gold_probes9)
+        # getting in, unless a date, an amount, a count or a duration is asked about it, also
+        # in keywords ("KI.Landkarte listing fee", gold_probes9); an address or a website to
+        # apply at is a way in
         gets_in = _GETS_IN.search(folded) and not asks_a_fact(question)
-        if contact or (gets_in and expected_type(question) in (None, "url")):
+        if contact or (gets_in and expected_type(question) not in _FACTS):
             profiles = self._by_route(folded)
             if profiles:
                 return self._cards(profiles, lang)

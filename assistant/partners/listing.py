@@ -109,9 +109,10 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(talk|speak|chat)\W+(to|with)\W+(someone|somebody|anyone|an expert|experts|people)\b"
     r"|\bmit (jemandem|jemanden)\b|\b(gibt es|gibts)\b.{0,40}\bjemand\w*"
     # who brings parties together: "Wer bringt Mittelständler und Start-ups zusammen?"
-    r"|\b(wer|who)\b[^,;?]{0,20}\b(bringt|bring|brings)\b[^,;?]{0,60}\b(zusammen|together)\b"
+    r"|\b(wer|who)\b[^,;?]{0,20}\b(bringt|bring|brings)\b[^,;?]{0,60}\b(und|and|mit|with)\b"
+    r"[^,;?]{0,40}\b(zusammen|together)\b"
     # asking the partners themselves: "Wer von euch kann gut optimieren?", "which of you ..."
-    r"|\b(wer|welche\w*) von (euch|ihnen)\b|\b(who|which) of (you|u)\b"
+    r"|\bwer von (euch|ihnen)\b|\bwelche\w* von euch\b|\b(who|which) of (you|u)\b"
     r"|\bput\W+(\w+\W+)?in touch\b"
     # a formal request: "Für Hinweise auf geeignete Ansprechpartner wären wir dankbar",
     # "We would be grateful if you could point us to the partners"
@@ -162,13 +163,12 @@ _ASKS_WHERE = re.compile(
 )
 # "Wo kann ich in Aachen einen günstigen Laptop mit KI-Chip kaufen?" is shopping
 _BUYS = re.compile(r"\b(kauf\w*|einkauf\w*|buy|buying|purchase|bestell\w*|shop\w*|second-?hand)\b")
-# "... und wer bei Y", "and which ones work on Y", "X or Y", "zum einen ... zum anderen", "two
-# things: X and Y"
 # bringing two parties together: "Wer bringt Mittelständler und Start-ups zusammen?", "als
 # Start-up mit Mittelständlern in Kontakt kommen", "connect us with an AI start-up"; the parties
-# named are who is connected, not topics a partner must work on (partner_probes 9, 17)
+# named are who is connected, not topics a partner must work on (partner_probes 9, 17). Not
+# "... bringen Erfahrung mit und arbeiten mit Hochschulen zusammen".
 _BRINGS_TOGETHER = re.compile(
-    r"\bbring\w*\b[^?.!]{0,80}\bzusammen\b|\bzusammen ?bring\w*|\bzusammen ?find\w*"
+    r"\bbring\w*\b(?:(?!arbeit)[^?.!]){0,80}\bzusammen\b|\bzusammen ?bring\w*|\bzusammen ?find\w*"
     r"|\bin kontakt (zu )?(kommen|bringen|treten)\b|\bmit\b[^?.!]{0,60}\bin kontakt\b"
     r"|\b(connect|introduce)\w* (us|me|them)\b[^?.!]{0,20}\b(with|to)\b|\bput (us|me) in touch\b"
     r"|\bbrings? (\w+ ){0,6}together\b|\bmatch\w* (us|me) with\b"
@@ -179,10 +179,17 @@ _ASKER_IS_A_STARTUP = re.compile(
     r"|\b(we are|we'?re|wir sind) (a|an|ein\w*) ([\w-]+ ){0,3}start-? ?ups?\b"
     r"|\b(our|unser\w*|my|mein\w*) ([\w-]+ ){0,2}start-? ?ups?\b"
 )
-_FOUNDING_A_COMPANY = re.compile(r"\b(gruend\w*|ausgruend\w*|found(ing|ed)?|spin-? ?offs?)\b")
+# ... unless it asks for help to found, fund or grow it ("investors", "Finanzierung")
+_FOUNDING_A_COMPANY = re.compile(
+    r"\b(gruend\w*|ausgruend\w*|founding|founded|founders?|spin-? ?offs?|invest\w*|finanzier\w*|"
+    r"funding|mentor\w*|inkubat\w*|incubat\w*|accelerat\w*)\b"
+)
+# "... und wer bei Y", "and which ones work on Y", "X or Y", "zum einen ... zum anderen", "two
+# things: X and Y"
 _SEPARATE_NEEDS = re.compile(
-    # "Wer arbeitet an Optimierung, und wer an fairer KI?", "who does X and who does Y"
-    r"\b(und|and) (wer|who)\b|\boder\b|\bor\b|"
+    # "Wer arbeitet an Optimierung, und wer an fairer KI?"; not "und wer davon sitzt in Aachen?"
+    # nor "and who also offer training" (who of the same partners)
+    r"\b(und|and) (wer|who)\b(?! (davon|of them|among them|also|auch|von ihnen))|\boder\b|\bor\b|"
     r"\b(und|and) (welche|which)( ones| partners?)? (work|are|do|arbeiten|forschen|sind)\b|"
     r"zum einen|zum anderen|ausserdem|separately|as well as for|and also for|\band for\b|"
     r"sowie fuer|\bund fuer\b|"
@@ -362,6 +369,8 @@ _PEOPLE = re.compile(
     r"\b(staff|employees?|team|colleagues|people|apprentices|students|mitarbeite\w*|"
     r"beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|studierende\w*)\b"
 )
+# research asked besides: "Which partners research machine learning and train students?"
+_RESEARCHES = re.compile(r"\b(research\w*|forsch\w*)\b")
 # what an AI course teaches in general, and who learns it
 _GENERAL_AI_TOPICS = frozenset({"machine-learning", "trustworthy-ai"})
 _LEARNERS = re.compile(
@@ -442,6 +451,7 @@ def learning_ai(question: str, topics: list[str]) -> list[str]:
         and len(topics) > 1
         and set(topics) - {"education"} <= _GENERAL_AI_TOPICS
         and _LEARNERS.search(folded)
+        and not _RESEARCHES.search(folded)
         and not _SEPARATE_NEEDS.search(folded)
     ):
         return ["education"]
@@ -733,8 +743,13 @@ class PartnerLister:
         ):
             return None
         topics = self.topics_asked(question)
-        if _BRINGS_TOGETHER.search(folded) and "matchmaking" in self.directory.vocabulary.topics:
-            # who brings start-ups and SMEs together: matchmaking, not a partner of both
+        if (
+            _BRINGS_TOGETHER.search(folded)
+            and "matchmaking" in self.directory.vocabulary.topics
+            and set(topics) - {"matchmaking"} <= _PARTIES
+        ):
+            # who brings start-ups and SMEs together: matchmaking, not a partner of both ("put
+            # us in touch with someone doing robotics" still asks for robotics)
             topics = ["matchmaking"]
         elif (
             len(topics) > 1
