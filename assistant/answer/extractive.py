@@ -256,8 +256,8 @@ def _continuation(hit: Hit, sentence: str, chosen: Sequence[Candidate]) -> str:
     Geschäftsführungen von Unternehmen, Professorinnen ..." The name ranks the first for "Oecher
     People KI wer wird porträtiert", the answer stands in the second, which alone nobody could
     read. Gold dev and the probe sets 1-10 through the chat: 930 -> 933 of 1208 answers with
-    the key fact, none lost; 200 of 1606 quotes take their next sentence along, answers 472 ->
-    491 characters on average.
+    the key fact, none lost; 141 of 1605 quotes take their next sentence along, answers 472 ->
+    486 characters on average.
     """
     order = [s for s, _ in hit.sentences]
     if sentence not in order:
