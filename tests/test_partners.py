@@ -80,13 +80,14 @@ def profile(id: str, kind: str, topics: list[str], de: str, en: str, **extra) ->
     )
 
 
+def vocabulary_of(*topics: dict) -> TopicVocabulary:
+    """A topic vocabulary of the given topics (``topics.yaml`` entries)."""
+    return TopicVocabulary(TopicsFile.model_validate({"topics": list(topics)}))
+
+
 def lister_over(topics: list[tuple[str, str, str]], *profiles: PartnerProfile) -> PartnerLister:
     """A lister over the given (id, German, English) topics and profiles."""
-    vocabulary = TopicVocabulary(
-        TopicsFile.model_validate(
-            {"topics": [{"id": i, "de": de, "en": en} for i, de, en in topics]}
-        )
-    )
+    vocabulary = vocabulary_of(*({"id": i, "de": de, "en": en} for i, de, en in topics))
     d = Directory(vocabulary)
     d.profiles = {p.id: p for p in profiles}
     return PartnerLister(d)
@@ -163,15 +164,9 @@ def test_words_for_kinds_or_founders_are_not_taken_for_typos_of_topics() -> None
 
 
 def test_a_word_one_topic_names_whole_is_not_another_topic_by_its_part() -> None:
-    vocabulary = TopicVocabulary(
-        TopicsFile.model_validate(
-            {
-                "topics": [
-                    {"id": "startups", "de": "Gründungsberatung", "en": "start-ups"},
-                    {"id": "sme-support", "de": "Beratung", "en": "advice"},
-                ]
-            }
-        )
+    vocabulary = vocabulary_of(
+        {"id": "startups", "de": "Gründungsberatung", "en": "start-ups"},
+        {"id": "sme-support", "de": "Beratung", "en": "advice"},
     )
     assert vocabulary.find("Gründungsberatung für ein Startup") == ["startups"]
     assert vocabulary.find("Gründungsberatung und Beratung") == ["startups", "sme-support"]
@@ -462,23 +457,14 @@ def test_and_for_inside_a_word_is_not_two_needs(directory: Directory) -> None:
 
 def test_who_brings_two_parties_together_asks_for_matchmaking_alone() -> None:
     """The parties named are who is connected, not topics a partner must also work on."""
-    vocabulary = TopicVocabulary(
-        TopicsFile.model_validate(
-            {
-                "topics": [
-                    {"id": "matchmaking", "de": "Matchmaking", "en": "Matchmaking"},
-                    {"id": "robotics", "de": "Robotik", "en": "robotics"},
-                    {
-                        "id": "startups",
-                        "de": "Start-ups",
-                        "en": "Start-ups",
-                        "synonyms": {"de": ["Startups"], "en": ["startups"]},
-                    },
-                ]
-            }
+    startups = {"de": ["Startups"], "en": ["startups"]}
+    d = Directory(
+        vocabulary_of(
+            {"id": "matchmaking", "de": "Matchmaking", "en": "Matchmaking"},
+            {"id": "robotics", "de": "Robotik", "en": "robotics"},
+            {"id": "startups", "de": "Start-ups", "en": "Start-ups", "synonyms": startups},
         )
     )
-    d = Directory(vocabulary)
     hub = profile("hub", "association", ["matchmaking"], "Ein Hub.", "A hub.")
     incubator = profile("incubator", "programme", ["startups"], "Ein Inkubator.", "An incubator.")
     d.profiles = {"hub": hub, "incubator": incubator}
