@@ -29,8 +29,9 @@ from index.schemas import PartnerProfile
 _ASKS_MAIL = re.compile(r"e-?mail|emial|mailadresse|postfach|mailbox")
 _ASKS_PHONE = re.compile(r"telefon|phone|anruf|anrufen|hotline|\bcall\b")
 _ASKS_PAGE = re.compile(r"webseite|website|homepage|internetseite|web ?adresse|\burl\b|web ?page")
-# getting onto something a route is for: listed, registered, applied for, "rein"
+# the kinds of answer that ask a fact about getting in, not the way in
 _FACTS = ("amount", "date", "upcoming", "number", "hours")
+# getting onto something a route is for: listed, registered, applied for, "rein"
 _GETS_IN = re.compile(
     r"\b(listed|listing|get (in|on|onto)|register\w*|sign up|apply|application|eintrag\w*|"
     r"eingetragen|registrier\w*|anmeld\w*|beantrag\w*|aufgenommen|rein)\b"

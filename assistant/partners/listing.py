@@ -112,7 +112,7 @@ _ASKS_FOR_PARTNERS = re.compile(
     r"|\b(wer|who)\b[^,;?]{0,20}\b(bringt|bring|brings)\b[^,;?]{0,60}\b(und|and|mit|with)\b"
     r"[^,;?]{0,40}\b(zusammen|together)\b"
     # asking the partners themselves: "Wer von euch kann gut optimieren?", "which of you ..."
-    r"|\bwer von (euch|ihnen)\b|\bwelche\w* von euch\b|\b(who|which) of (you|u)\b"
+    r"|\b(wer|welche\w*) von euch\b|\b(who|which) of (you|u)\b"
     r"|\bput\W+(\w+\W+)?in touch\b"
     # a formal request: "Für Hinweise auf geeignete Ansprechpartner wären wir dankbar",
     # "We would be grateful if you could point us to the partners"
