@@ -245,7 +245,7 @@ def expected_type(question: str) -> str | None:
         return "upcoming"
     if _ASKS_HOURS.search(question):
         return "hours"
-    if _ASKS_WHEN.search(question) or _ASKS_DATE_WORD.search(fold(question)):
+    if when or _ASKS_DATE_WORD.search(fold(question)):
         return "date"
     if _ASKS_AMOUNT.search(question) or (
         _PRICES_IN_KEYWORDS.search(question) and not _QUESTION_WORD.search(question)

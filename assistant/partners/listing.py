@@ -365,18 +365,18 @@ _TRAINING_WORDS = re.compile(
     r"\b(\w+-)?(training|trainig|trainings|trainieren|trainiert|train|trains|trained)\b", re.I
 )
 # ... unless people are to be trained: "machine learning training for our employees"
-_PEOPLE = re.compile(
-    r"\b(staff|employees?|team|colleagues|people|apprentices|students|mitarbeite\w*|"
-    r"beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|studierende\w*)\b"
+_PEOPLE_WORDS = (
+    r"staff|employees?|team|colleagues|people|apprentices|students|mitarbeite\w*|"
+    r"beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|studierende\w*"
 )
+_PEOPLE = re.compile(rf"\b({_PEOPLE_WORDS})\b")
 # research asked besides: "Which partners research machine learning and train students?"
 _RESEARCHES = re.compile(r"\b(research\w*|forsch\w*)\b")
 # what an AI course teaches in general, and who learns it
 _GENERAL_AI_TOPICS = frozenset({"machine-learning", "trustworthy-ai"})
 _LEARNERS = re.compile(
-    r"\b(staff|employees?|team|colleagues|people|apprentices|students|engineers?|workforce|"
-    r"teachers?|pupils|mitarbeite\w*|beschaeftigte\w*|kolleg\w*|leute|azubis|auszubildende\w*|"
-    r"studierende\w*|belegschaft|buero\w*|lehrer\w*|lehrkraefte|schueler\w*)\b"
+    rf"\b({_PEOPLE_WORDS}|engineers?|workforce|teachers?|pupils|belegschaft|buero\w*|"
+    r"lehrer\w*|lehrkraefte|schueler\w*)\b"
 )
 # "Which partners are located in Jülich?", "Welche Partner haben einen Standort in ...?"
 _LOCATED = re.compile(
