@@ -28,6 +28,25 @@ def test_sentences_still_end_at_a_full_stop_before_a_capital() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (
+            "Partner ist der digitalHUB Aachen e.V. Dazu kommen Unternehmen.",
+            "Partner ist der digitalHUB Aachen e.V.",
+        ),
+        ("Themen sind Robotik, NLP etc. Die Liste wächst.", "Themen sind Robotik, NLP etc."),
+    ],
+)
+def test_e_v_and_etc_end_a_sentence_before_a_capital(text: str, first: str) -> None:
+    assert split_sentences(text) == [first, text.removeprefix(first).strip()]
+
+
+def test_e_v_inside_a_sentence_stays() -> None:
+    text = "Der digitalHUB Aachen e.V. bringt Start-ups und KMU zusammen."
+    assert split_sentences(text) == [text]
+
+
 def test_a_list_stays_with_its_lead_in_and_paragraphs_split() -> None:
     text = "Themen:\n- Robotik\n- HPC\n\nKontakt per E-Mail."
     assert split_sentences(text) == ["Themen: • Robotik • HPC", "Kontakt per E-Mail."]

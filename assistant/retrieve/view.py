@@ -36,7 +36,7 @@ from assistant.retrieve.keyword import Bm25State
 from assistant.text import answer_sentences, faq_questions
 
 # the layout of the files, and the sentence splitting they hold (``text.split_sentences``)
-FORMAT = 5
+FORMAT = 6
 
 
 @dataclass(frozen=True)
