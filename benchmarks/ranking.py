@@ -8,6 +8,7 @@ of answers that contain a key fact. Only dev data is read.
     python -m benchmarks.ranking
     python -m benchmarks.ranking --cross-gap   # e5's score gap across languages (XQuAD dev)
     python -m benchmarks.ranking --quoting     # the ranking that chooses the quotes after the gate
+    python -m benchmarks.ranking --quoting --asked  # ... and the bonus for the noun asked for
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ QUOTING_GRID = [
     *({"focus": f} for f in (0.02, 0.04, 0.07, 0.1)),
     *({"focus": f, "typed_any": True} for f in (0.02, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1)),
 ]
+# the eighth round: the noun asked for, on top of the choice above (``--quoting --asked``)
+ASKED_GRID = [{"focus": 0.07, "typed_any": True, "asked": a} for a in (0.0, 0.03, 0.05, 0.08)]
 
 
 def quoting() -> list[dict[str, Any]]:
@@ -147,7 +150,7 @@ def quoting() -> list[dict[str, Any]]:
         xquad.index_documents(load_eval_corpus(settings, passages))
         xquad_items = retrieved(xquad, xquad_questions(converted, passages, converted, "dev"))
     rows = []
-    for values in QUOTING_GRID:
+    for values in ASKED_GRID if "--asked" in sys.argv else QUOTING_GRID:
         ranking = Ranking(**values)  # type: ignore[arg-type]
         pipeline.QUOTING = ranking  # what ``Assistant.judge`` quotes with
         right = sum(

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from assistant.answer.answer_types import (
+    asked_noun,
     asks_for_contact,
     expected_type,
     has_expected_type,
@@ -192,3 +193,27 @@ def test_gap_statements_are_recognised(sentence: str) -> None:
 )
 def test_ordinary_sentences_are_not_gap_statements(sentence: str) -> None:
     assert not is_gap_statement(sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "noun"),
+    [
+        ("Welche Hochschule hängt beim AI Village in Hürth mit drin?", "de", "Hochschule"),
+        ("Welche deutsche Hochschule ist dabei?", "de", "Hochschule"),
+        ("welche deutsche hochschule ist dabei?", "de", "hochschule"),
+        ("Wie viele Arbeitsplätze entstehen in Bergheim?", "de", "Arbeitsplätze"),
+        ("Was für eine Einrichtung ist das Lamarr-Institut?", "de", "Einrichtung"),
+        ("how many jobs do the data centres bring?", "en", "jobs"),
+        ("What kind of institution is Lamarr?", "en", "institution"),
+        ("Which company sponsored the AI Week?", "en", "company"),
+        # no noun asked for
+        ("What makes JUPITER unique?", "en", None),
+        ("What is the Lamarr Institute?", "en", None),
+        ("Which of the partners works on robotics?", "en", None),
+        ("Welche ist die größte?", "de", None),
+        ("Wer leitet das KI-Center?", "de", None),
+        ("Gründungsdatum AI Alliance Aachen", "de", None),
+    ],
+)
+def test_the_noun_a_question_word_asks_for(question: str, lang: str, noun: str | None) -> None:
+    assert asked_noun(question, lang) == noun

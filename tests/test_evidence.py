@@ -92,6 +92,25 @@ def test_quotes_favour_the_sentence_holding_what_sets_the_question_apart() -> No
     assert first(QUOTING) == announced  # without a word matcher there is no focus to go by
 
 
+def test_quotes_favour_the_sentence_naming_the_noun_asked_for() -> None:
+    """The curated campus description is closer; the partner line names the university."""
+    campus = "Das AI Village ist ein Innovationscampus für KI und Robotik in Hürth."
+    partners = "Partner: Stadt Hürth, Fraunhofer IAIS und die Rheinische Hochschule Köln."
+    village = hit("1", 0.95, [(campus, 0.90)], source="faq/companies.yaml#ai-village")
+    profile = hit("2", 0.95, [(partners, 0.88)], source="partners/ai-village.yaml")
+    keyword = KeywordIndex()
+    keyword.build(["1", "2"], [village.text, profile.text], ["de"] * 2)
+    lexical = LexicalMatcher(keyword)
+
+    def quoted(question: str) -> list[str]:
+        hits, no_embeddings = [village, profile], None  # the sentences carry their cosines
+        evidence = gather(question, "de", hits, no_embeddings, ranking=QUOTING, lexical=lexical)  # type: ignore[arg-type]
+        return [c.sentence for c in evidence.chosen]
+
+    assert quoted("Welche Hochschule ist beim AI Village in Hürth dabei?")[0] == partners
+    assert quoted("Was macht das AI Village in Hürth?")[0] == campus
+
+
 def test_statements_of_gaps_compete_but_are_never_quoted() -> None:
     gap = hit("1", 0.9, [("Eine Hausnummer nennen die Quellen nicht.", 0.9)])
     fact = hit("2", 0.85, [("Die Geschäftsstelle liegt in der Hauptstraße.", 0.8)])

@@ -296,6 +296,47 @@ _POINTS_BACK = re.compile(
 )
 
 
+# The noun a question word asks for: "Welche Hochschule ...", "Wie viele Arbeitsplätze ...",
+# "which company ...", "how many jobs ...", "what kind of institution ..." (not "what": "What
+# makes JUPITER unique?" is followed by a verb as often as by a noun). German nouns are
+# capitalised, so in German a capital word within the next three words is preferred ("Welche
+# deutsche Hochschule"); otherwise the next word.
+_ASKS_FOR_NOUN = re.compile(
+    r"\b(?:welche[rsmn]?|wie ?viele|was f(?:ü|ue)r(?: eine?[rnms]?)?|which|how many|"
+    r"what (?:kind|sort|type)s? of(?: an?)?)\s+((?:[\w-]+\s+){0,2}[\w-]+)",
+    re.IGNORECASE,
+)
+# words right after a question word that are no noun asked for
+_NOT_ASKED = frozenset(
+    """
+    is are was were does do did has have had can could will would should may might
+    ist sind war waren hat haben wird werden kann können könnte gibt gab bietet macht
+    the a an of this that these those it they there you your
+    der die das den dem des ein eine einen einem einer diese dieser dieses es sie
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def asked_noun(question: str, lang: str) -> str | None:
+    """The noun the question word asks for, or None ("Welche Hochschule ...?" -> "Hochschule").
+
+    Quotes that name it answer the question: "Welche Hochschule hängt beim AI Village in
+    Hürth eigentlich mit drin?" quoted the curated campus description, and the partner line
+    naming the Rheinische Hochschule Köln ranked second, outside the margin.
+    """
+    match = _ASKS_FOR_NOUN.search(asked_part(question))
+    if match is None:
+        return None
+    following = match.group(1).split()
+    word = following[0]
+    if lang == "de":
+        capital = next((w for w in following if w[:1].isupper()), None)
+        # written in lower case, an inflected adjective comes first: "welche deutsche hochschule"
+        inflected = len(following) > 1 and re.search(r"(?:e|en|er|es|em)$", word) is not None
+        word = capital or (following[1] if inflected else word)
+    return None if word.lower() in _NOT_ASKED else word
+
+
 def carries(kind: str | None, sentence: str, today: dt.date) -> bool:
     """Whether ``sentence`` holds an answer of that kind (``today`` dates "upcoming")."""
     if kind == "upcoming":

@@ -17,6 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer.answer_types import (
+    asked_noun,
     asks_for_contact,
     carries,
     expected_type,
@@ -63,6 +64,7 @@ class Ranking:
     cross_language: float = 0.05
     focus: float = 0.0  # weight of the share of the question's focus the sentence holds
     typed_any: bool = False  # the typed bonus for every answer type, not only dates
+    asked: float = 0.0  # bonus for a sentence naming the noun asked for ("Welche Hochschule")
 
 
 # What an answer quotes, once the gate has decided to answer on the default ranking (which it
@@ -78,7 +80,18 @@ class Ranking:
 # 690 / 691 / 693 / 695 / 693 / 690 with both (focus 0.02 / 0.04 / 0.05 / 0.06 / 0.07 / 0.08 /
 # 0.1); XQuAD dev, gate open, 89.54% -> 90.02%. Abstentions cannot change: the gate decides
 # before. (Measured first on gold dev and gold_probes 1-6 alone: 604 -> 620 of 796, none lost.)
-QUOTING = Ranking(focus=0.07, typed_any=True)
+#
+# The noun asked for ("Welche Hochschule", "Wie viele Arbeitsplätze", "which company") moves up
+# the sentences naming it (``answer_types.asked_noun``): "Welche Hochschule hängt beim AI
+# Village in Hürth eigentlich mit drin?" got the curated campus description, and the partner
+# line naming the Rheinische Hochschule Köln ranked second, outside the margin; the longer
+# Microsoft question above now gets its 300 jobs. ``python -m benchmarks.ranking --quoting
+# --asked``: answers with the key fact of gold dev and gold_probes 1-11 (1312 answerable) 996
+# -> 1000 / 1000 / 1000 with 0.03 / 0.05 / 0.08; XQuAD dev 90.51% -> 90.39% / 90.39% / 89.90%
+# (0.12 points). As a gate feature ("the noun asked for is in no quote") it
+# lowered the cross-validated dev rate (0.8301 -> 0.8266): answerable questions name their
+# noun in other words as often as near-misses do (15% against 13% of the holdouts' rows).
+QUOTING = Ranking(focus=0.07, typed_any=True, asked=0.03)
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,8 @@ def gather(
     query_terms = set(terms(question, lang)) if ranking.lexical else set()
     r = ranking
     focus = FocusScorer(question, lang, usable, lexical) if r.focus and lexical else None
+    noun = asked_noun(question, lang) if r.asked and lexical else None
+    noun_keys = lexical.word_keys(noun, lang) if noun and lexical else []
     candidates = []
     for hit, sentence, cosine in _similarities(question, pool, embeddings):
         score = cosine
@@ -178,6 +193,9 @@ def gather(
             score += r.typed
         if focus is not None and hit.language == lang:
             score += r.focus * focus(sentence)
+        if noun_keys and lexical and hit.language == lang:
+            present = lexical.keys(sentence, lang)
+            score += r.asked * any(keys & present for keys, _ in noun_keys)
         score += r.typed * shares_number(question, sentence)
         candidates.append(Candidate(hit, sentence, cosine, score))
     if not asks_for_contact(question):
