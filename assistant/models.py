@@ -35,6 +35,7 @@ class Generation(BaseModel):
     supported: int = 0  # of them, supported by a source and cited
     marked_right: int = 0  # of them, the model's own marker was the right one
     fallback: str | None = None  # why the answer was not used, if it was not
+    cut: bool = False  # past the time limit: only the sentences completed by then were used
 
 
 class Answer(BaseModel):

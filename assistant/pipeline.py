@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer.evidence import QUOTING, Evidence, gather
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.gate import AnswerGate, Decision
-from assistant.answer.generative import NOTICE, LlmAnswerer, LlmFailure
+from assistant.answer.generative import CUT_NOTICE, NOTICE, LlmAnswerer, LlmFailure
 from assistant.answer.personal import surnames
 from assistant.answer.prompts import NOT_IN_KB, compact_sources
 from assistant.conversation import condense, is_follow_up
@@ -315,6 +315,8 @@ class Assistant:
             yield abstained
         else:
             final.generation = stats
+            if stats.cut:
+                final.notice = CUT_NOTICE[lang].format(seconds=self.llm.timeout)
             yield _confident(final, decision)
 
     def record(self, question: str, answer: Answer) -> int | None:

@@ -226,6 +226,7 @@ class Tally:
                 self.counts["fell_back_answerable"], self.counts["generated_answerable"]
             ),
             "fallback_reasons": dict(Counter(g.fallback for g in runs if g.fallback)),
+            "cut_at_time_limit": sum(g.cut and g.fallback is None for g in runs),
             "sentences_with_supporting_citation": share(sum(g.supported for g in used), claims),
             "markers_right": share(sum(g.marked_right for g in used), claims),
             "first_token_ms": percentiles([g.first_token_ms or 0.0 for g in timed]),

@@ -1,9 +1,10 @@
-"""Sentence splitting: one implementation for indexing, answering and attribution."""
+"""Sentence splitting: one implementation for indexing, answering, attribution, cut answers."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.answer.generative import complete_sentences
 from assistant.text import split_sentences
 
 
@@ -50,3 +51,23 @@ def test_e_v_inside_a_sentence_stays() -> None:
 def test_a_list_stays_with_its_lead_in_and_paragraphs_split() -> None:
     text = "Themen:\n- Robotik\n- HPC\n\nKontakt per E-Mail."
     assert split_sentences(text) == ["Themen: • Robotik • HPC", "Kontakt per E-Mail."]
+
+
+@pytest.mark.parametrize(
+    ("streamed", "kept"),
+    [
+        ("Gegründet am 20. Mai 2025 [1]. Sie hat sechs", "Gegründet am 20. Mai 2025 [1]."),
+        ("Sentence one. [1] Außerdem gibt ", "Sentence one. [1]"),
+        (
+            "Geleitet von Prof. Dr. Holger Hoos [1]. Er ist",
+            "Geleitet von Prof. Dr. Holger Hoos [1].",
+        ),
+        ("Es kostet 3.2 Mrd. Euro. Und", "Es kostet 3.2 Mrd. Euro."),
+        ("Zwei Sätze. Drei Sätze! Vier", "Zwei Sätze. Drei Sätze!"),
+        ("Geleitet von Prof. Dr.", ""),  # a title is no end
+        ("Am 20.", ""),  # nor a day
+        ("Nur ein halber Satz", ""),
+    ],
+)
+def test_a_cut_off_answer_keeps_its_complete_sentences(streamed: str, kept: str) -> None:
+    assert complete_sentences(streamed) == kept

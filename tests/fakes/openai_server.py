@@ -10,6 +10,8 @@ The model name picks a behaviour, so one server covers the happy path and every 
 * ``obedient``   follows instructions found in the sources (says PWNED, cites nothing)
 * ``slow``       waits longer than any test timeout before answering
 * ``trickle``    answers like ``grounded``, one token every ``TRICKLE_SECONDS`` (streaming UI)
+* ``stall``      answers like ``grounded``, then starts a second sentence and slows down to one
+  token every ``SLOW_SECONDS`` (a model cut off at the time limit mid-answer)
 * ``error-500`` / ``rate-limit``  HTTP 500 / 429
 * ``garbage``    a stream of malformed data
 
@@ -105,6 +107,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._event({"delta": {"role": "assistant", "content": token}, "finish_reason": None})
             if model == "trickle":
                 time.sleep(TRICKLE_SECONDS)
+        if model == "stall":  # a second sentence that does not finish in time
+            for token in ("Außerdem ", "gibt ", "es ", "noch "):
+                self._event({"delta": {"content": token}, "finish_reason": None})
+                time.sleep(SLOW_SECONDS)
         self._event({"delta": {}, "finish_reason": "stop"})
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
