@@ -17,14 +17,26 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])")
 # Titles matter most: a small model wrote "Prof. Dr. habil. <name> [1]", the split after
 # "habil." cut the name off, and attribution kept "Prof. Dr. habil [1]". The index view stores
 # the sentences it split, so a change here bumps ``retrieve.view.FORMAT``.
-# "e.V." and "etc." end a phrase, and before a capital they end the sentence: "... und der
-# digitalHUB Aachen e.V. Dazu kommen ... Unternehmen, deren Namen aber nicht veröffentlicht
-# sind." was one sentence, a statement of what is not known, so the founding partners were
-# never quoted and "Oberbürgermeisterin Aachen Name?" abstained as "not known".
 _ABBREVIATION = re.compile(
     r"(?:\b(?:z|d|u|e|v|ca|bzw|Dr|Prof|habil|Dipl|Ing|Univ|Mr|Mrs|Ms|Jr|vs|Nr|St|Abs|ggf|inkl"
-    r"|vgl|Mio|Mrd|e\.g|i\.e)\.|\b\d{1,2}\."
+    r"|vgl|etc|Mio|Mrd|e\.V|e\.g|i\.e)\.|\b\d{1,2}\."
     r"|\bu\. a\.|\bz\. B\.|\bo\. ä\.|\bu\. ä\.|\bi\. d\. R\.)$"
+)
+# "e.V." and "etc." end a phrase, and before a word that opens sentences they end the sentence:
+# "... und der digitalHUB Aachen e.V. Dazu kommen ... Unternehmen, deren Namen aber nicht
+# veröffentlicht sind." was one sentence, a statement of what is not known, so the founding
+# partners were never quoted and "Oberbürgermeisterin Aachen Name?" abstained as "not known".
+# Before a noun, a bracket or a number they do not ("der digitalHUB Aachen e.V. (DHA)", "ist
+# der digitalHUB Aachen e.V. Gründungspartner").
+_ENDS_PHRASE = re.compile(r"\b(?:e\.V|etc)\.$")
+_OPENERS = frozenset(
+    """
+    Der Die Das Dazu Daneben Darüber Außerdem Auch Zudem Ebenso Es Er Sie Wir Ihr Ihre Sein
+    Seine Seit Im In Mit Am Zum Zur Bei Für Nach Laut Diese Dieser Dieses Ein Eine So Dort Hier
+    Heute Damit Dabei Weitere Viele Zahlreiche
+    The This These It Its They Their Many Some Other On At Since For With As Also There We Our
+    Further Furthermore Moreover Besides In
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _LIST_ITEM = re.compile(r"\n+[ \t]*(?:[-*+]|\d+\.)[ \t]+")
 _TOKEN = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
@@ -53,6 +65,11 @@ STOPWORDS = frozenset(
 )
 
 
+def _opens_after(before: str, part: str) -> bool:
+    """``part`` opens a new sentence after a phrase ending in "e.V." or "etc."."""
+    return bool(_ENDS_PHRASE.search(before)) and part.split()[0] in _OPENERS
+
+
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences, keeping abbreviations, day ordinals and lists intact."""
     sentences: list[str] = []
@@ -63,7 +80,7 @@ def split_sentences(text: str) -> list[str]:
             part = part.strip(" \t-*#>•")
             if not part:
                 continue
-            if merged and _ABBREVIATION.search(merged[-1]):
+            if merged and _ABBREVIATION.search(merged[-1]) and not _opens_after(merged[-1], part):
                 merged[-1] = f"{merged[-1]} {part}"
             else:
                 merged.append(part)

@@ -200,7 +200,10 @@ def test_ordinary_sentences_are_not_gap_statements(sentence: str) -> None:
     [
         ("Welche Hochschule hängt beim AI Village in Hürth mit drin?", "de", "Hochschule"),
         ("Welche deutsche Hochschule ist dabei?", "de", "Hochschule"),
-        ("welche deutsche hochschule ist dabei?", "de", "hochschule"),
+        ("welche partner gibt es in aachen?", "de", "partner"),  # lower case: the first word
+        ("welche firmen machen mit?", "de", "firmen"),
+        ("Welche Art von Partner sucht ihr?", "de", "Partner"),
+        ("We are a company which builds robots. Which partner works on it?", "en", "partner"),
         ("Wie viele Arbeitsplätze entstehen in Bergheim?", "de", "Arbeitsplätze"),
         ("Was für eine Einrichtung ist das Lamarr-Institut?", "de", "Einrichtung"),
         ("how many jobs do the data centres bring?", "en", "jobs"),
@@ -213,6 +216,8 @@ def test_ordinary_sentences_are_not_gap_statements(sentence: str) -> None:
         ("Welche ist die größte?", "de", None),
         ("Wer leitet das KI-Center?", "de", None),
         ("Gründungsdatum AI Alliance Aachen", "de", None),
+        ("In welchem Jahr wurde der digitalHUB gegründet?", "de", None),  # the date type asks
+        ("Welche gibt es in Aachen?", "de", None),
     ],
 )
 def test_the_noun_a_question_word_asks_for(question: str, lang: str, noun: str | None) -> None:

@@ -98,8 +98,9 @@ def test_quotes_favour_the_sentence_naming_the_noun_asked_for() -> None:
     partners = "Partner: Stadt Hürth, Fraunhofer IAIS und die Rheinische Hochschule Köln."
     village = hit("1", 0.95, [(campus, 0.90)], source="faq/companies.yaml#ai-village")
     profile = hit("2", 0.95, [(partners, 0.88)], source="partners/ai-village.yaml")
-    keyword = KeywordIndex()
-    keyword.build(["1", "2"], [village.text, profile.text], ["de"] * 2)
+    others = [f"Das Netzwerk Nummer {n} trifft sich im Rathaus." for n in range(8)]
+    keyword = KeywordIndex()  # ten chunks: "Hochschule" in one of them is no common word
+    keyword.build([str(n) for n in range(10)], [village.text, profile.text, *others], ["de"] * 10)
     lexical = LexicalMatcher(keyword)
 
     def quoted(question: str) -> list[str]:
@@ -109,6 +110,23 @@ def test_quotes_favour_the_sentence_naming_the_noun_asked_for() -> None:
 
     assert quoted("Welche Hochschule ist beim AI Village in Hürth dabei?")[0] == partners
     assert quoted("Was macht das AI Village in Hürth?")[0] == campus
+    assert quoted("Welches Netzwerk ist das AI Village in Hürth?")[0] == campus  # too common
+
+
+def test_the_noun_asked_for_matches_strictly_and_not_when_common() -> None:
+    """Its stem and a compound's head; not a word ending in it, nor a word in many chunks."""
+    texts = [
+        "Die Helmholtz-Gemeinschaft fördert Forschung.",
+        "Das Team arbeitet seit 2020 an KI.",
+        *(f"KI-Projekt Nummer {n} in Aachen." for n in range(8)),
+    ]
+    keyword = KeywordIndex()
+    keyword.build([str(n) for n in range(10)], texts, ["de"] * 10)
+    lexical = LexicalMatcher(keyword)
+    assert lexical.noun_keys("Forschungsgemeinschaft", "de") & lexical.keys(texts[0], "de")
+    assert not lexical.noun_keys("Internetseite", "de") & lexical.keys(texts[1], "de")
+    assert not lexical.noun_keys("Arbeitsplätze", "de") & lexical.keys(texts[1], "de")
+    assert not lexical.noun_keys("KI", "de")  # in every chunk: names nothing in particular
 
 
 def test_statements_of_gaps_compete_but_are_never_quoted() -> None:

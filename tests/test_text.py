@@ -43,8 +43,17 @@ def test_e_v_and_etc_end_a_sentence_before_a_capital(text: str, first: str) -> N
     assert split_sentences(text) == [first, text.removeprefix(first).strip()]
 
 
-def test_e_v_inside_a_sentence_stays() -> None:
-    text = "Der digitalHUB Aachen e.V. bringt Start-ups und KMU zusammen."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der digitalHUB Aachen e.V. bringt Start-ups und KMU zusammen.",
+        "Der digitalHUB Aachen e.V. (DHA) bringt Start-ups und KMU zusammen.",
+        "Seit 2024 ist der digitalHUB Aachen e.V. Gründungspartner der Allianz.",
+        "Der Verein digitalHUB Aachen e.V. 2016 gegründet, hat rund 100 Mitglieder.",
+        "Themen wie Robotik, NLP etc. (siehe Website) sind dabei.",
+    ],
+)
+def test_e_v_inside_a_sentence_stays(text: str) -> None:
     assert split_sentences(text) == [text]
 
 

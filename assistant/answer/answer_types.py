@@ -298,21 +298,29 @@ _POINTS_BACK = re.compile(
 
 # The noun a question word asks for: "Welche Hochschule ...", "Wie viele Arbeitsplätze ...",
 # "which company ...", "how many jobs ...", "what kind of institution ..." (not "what": "What
-# makes JUPITER unique?" is followed by a verb as often as by a noun). German nouns are
-# capitalised, so in German a capital word within the next three words is preferred ("Welche
-# deutsche Hochschule"); otherwise the next word.
+# makes JUPITER unique?" is followed by a verb as often as by a noun). A classifier ("welche
+# Art von", "which kinds of") is read past. German nouns are capitalised, so in German a
+# capital word after inflected adjectives is taken ("Welche deutsche Hochschule").
 _ASKS_FOR_NOUN = re.compile(
-    r"\b(?:welche[rsmn]?|wie ?viele|was f(?:ü|ue)r(?: eine?[rnms]?)?|which|how many|"
-    r"what (?:kind|sort|type)s? of(?: an?)?)\s+((?:[\w-]+\s+){0,2}[\w-]+)",
+    r"\b(?:welche[rsmn]?(?: art(?:en)?(?: von)?)?|wie ?viele|was f(?:ü|ue)r(?: eine?[rnms]?)?|"
+    r"which(?: (?:kind|sort|type)s? of)?|how many|what (?:kind|sort|type)s? of(?: an?)?)"
+    r"\s+((?:[\w-]+\s+){0,2}[\w-]+)",
     re.IGNORECASE,
 )
-# words right after a question word that are no noun asked for
+_INFLECTED = re.compile(r"(?:e|en|er|es|em)$")
+# words right after a question word that are no noun asked for: verbs, articles, pronouns,
+# and the words of a date, which the date type asks for already ("In welchem Jahr wurde der
+# digitalHUB gegründet?" gave the bonus to "Bilanz nach fünf Jahren (2022)")
 _NOT_ASKED = frozenset(
     """
     is are was were does do did has have had can could will would should may might
-    ist sind war waren hat haben wird werden kann können könnte gibt gab bietet macht
-    the a an of this that these those it they there you your
-    der die das den dem des ein eine einen einem einer diese dieser dieses es sie
+    ist sind war waren hat haben hatte hatten wird werden kann können könnte gibt gab
+    bietet bieten macht machen
+    the a an of this that these those it they there you your one ones in and or
+    der die das den dem des ein eine einen einem einer diese dieser dieses es sie davon
+    denn und oder von
+    jahr jahre jahren jahres tag tage tagen tages datum monat monaten uhrzeit zeit
+    year years day days date dates month months time
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -322,18 +330,30 @@ def asked_noun(question: str, lang: str) -> str | None:
 
     Quotes that name it answer the question: "Welche Hochschule hängt beim AI Village in
     Hürth eigentlich mit drin?" quoted the curated campus description, and the partner line
-    naming the Rheinische Hochschule Köln ranked second, outside the margin.
+    naming the Rheinische Hochschule Köln ranked second, outside the margin. A longer
+    message is read in its sentences with a question mark first ("We are a company which
+    builds robots. Which partner works on it?" asks for a partner), then whole.
     """
-    match = _ASKS_FOR_NOUN.search(asked_part(question))
-    if match is None:
-        return None
-    following = match.group(1).split()
+    asking = [s for s in split_sentences(question) if "?" in s]
+    for text in (*asking, question):
+        for match in _ASKS_FOR_NOUN.finditer(text):
+            word = _noun_after(match.group(1).split(), lang)
+            if word is not None:
+                return word
+    return None
+
+
+def _noun_after(following: list[str], lang: str) -> str | None:
     word = following[0]
-    if lang == "de":
-        capital = next((w for w in following if w[:1].isupper()), None)
-        # written in lower case, an inflected adjective comes first: "welche deutsche hochschule"
-        inflected = len(following) > 1 and re.search(r"(?:e|en|er|es|em)$", word) is not None
-        word = capital or (following[1] if inflected else word)
+    if lang == "de" and not word[:1].isupper():
+        # "welche deutsche Hochschule": a capital after inflected adjectives; written in lower
+        # case, the first word ("welche partner gibt es", "welche firmen machen mit")
+        for later in following[1:]:
+            if later[:1].isupper() and all(_INFLECTED.search(w) for w in following[:1]):
+                word = later
+                break
+            if not _INFLECTED.search(later):
+                break
     return None if word.lower() in _NOT_ASKED else word
 
 
