@@ -268,6 +268,10 @@ def test_real_needs_in_everyday_words_get_the_partners(
     [
         "Wer kann uns einen Kleinbus für den Betriebsausflug vermieten?",
         "Who can clean our office windows every week?",
+        # a kind of organisation in the world, not among the partners
+        "In welchem Verein kann man in Aachen Tennis spielen?",
+        "Welcher Verein in Aachen hat eine gute Jugendabteilung, und wann ist Probetraining?",
+        "Which university in Germany has the best computer science programme?",
     ],
 )
 def test_real_everyday_requests_get_no_partner(real: Assistant, question: str) -> None:

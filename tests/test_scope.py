@@ -29,6 +29,7 @@ from assistant.answer.scope import (
         # asked in keywords
         "Python Skript RWTH Webseite scrapen Beispielcode",
         "example code to scrape a website with python",
+        "Python script scrape JUPITER AI Factory website",
     ],
 )
 def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> None:
@@ -59,6 +60,7 @@ def test_requests_to_write_fix_or_teach_code_are_recognised(question: str) -> No
         # asking about code is no request for it
         "Gibt es im KI-Kurs der RWTH Codebeispiele?",
         "Does the AI Week workshop come with sample code?",
+        "Python Kurs RWTH",  # a course, not code
     ],
 )
 def test_questions_about_the_alliance_and_its_partners_are_not(question: str) -> None:
@@ -191,6 +193,8 @@ def test_a_greeting_before_a_question_is_a_question(question: str) -> None:
         "What salary does a postdoc get in Jülich?",
         "any student assistant jobs going at the FH Aachen robotics institute right now?",
         "Sucht das KI-Center gerade HiWis?",
+        "Gibts grad offne Postdoc-Stellen am KI-Center der RWTH?",  # a kind of position, a typo
+        "Are there postdoc positions at the AI Center?",
     ],
 )
 def test_chit_chat_with_the_assistant_and_tasks_put_as_questions_are_out_of_scope(
@@ -206,4 +210,5 @@ def test_questions_about_stories_and_translation_by_the_partners_are_not_chit_ch
     assert not out_of_scope("Kannst du mir sagen, wer das KI-Center leitet?")
     assert not out_of_scope("How many jobs do the Microsoft data centres bring?")
     assert not out_of_scope("How many jobs are available at the Microsoft data centres?")
+    assert not out_of_scope("Wie viele Stellen schafft Microsoft in Bergheim?")
     assert not out_of_scope("Does the alliance have open positions?")  # about us: asked

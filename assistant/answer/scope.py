@@ -68,6 +68,8 @@ _WRITE_CODE = re.compile(
 # only without a question: "Gibt es im KI-Kurs der RWTH Codebeispiele?" asks about a course
 _CODE_IN_KEYWORDS = re.compile(
     r"\b(beispielcode|codebeispiel\w*|example code|sample code|code ?snippets?)\b"
+    # a script in a language: "Python script scrape JUPITER AI Factory website" (ood_probes6)
+    r"|\b(python|javascript|java|bash|powershell|matlab|r|c\+\+|rust|go)\W+(skript|script|code)\b"
 )
 _ASKS = re.compile(
     r"\?|\b(gibt es|gibts|hat|haben|does|do|is|are|has|have|welche\w*|which|what|was|wo|where|"
@@ -224,7 +226,11 @@ _JOB_SEEKING = re.compile(
     r"ausbildungsplatz\w*|do (my|a) phd|promovieren|salary|salaries|gehalt|gehaelter|"
     r"verdient (man|ein|eine)|bewerbung als|bewerbe mich|apply for an? (job|position|phd)|"
     # "any student assistant jobs going at the FH Aachen robotics institute right now?"
-    r"student assistants?|hiwi\w*|studentische hilfskr\w*|jobs? going)\b"
+    r"student assistants?|hiwi\w*|studentische hilfskr\w*|jobs? going|"
+    # "Gibts grad offne Postdoc-Stellen am KI-Center der RWTH?" (ood_probes6): a kind of
+    # position, and "open" with a typo
+    r"(postdoc|doktoranden|promotions|wimi|phd)[- ]?(stellen?|positions?|openings?)|"
+    r"off?e?ne?n? (\w+-)?stellen)\b"
 )
 
 

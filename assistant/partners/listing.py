@@ -317,6 +317,12 @@ _ALLIANCE = re.compile(r"\b(ai|ki)\W+alliance\W+aachen\b|\b(ai|ki)\W+alliance\b|
 # gern bei der AI Alliance Aachen mitmachen. ... an wen wende ich mich als Erstes?" got the
 # start-up partners (gold_probes5, first run)
 _US = r"(the |der |die )?((ai|ki)\W+alliance|allianz|alliance|aaa)(\W+aachen)?"
+# the question is about the alliance and its partners, not about organisations in the world
+_ABOUT_US = re.compile(
+    r"\b(allian\w*|aaa|partner\w*|mitglied\w*|member\w*|netzwerk\w*|network\w*|dabei|"
+    r"beteiligt\w*|involved|part of|vertreten|an bord|on board|gruendungs\w*|founding|eure\w*|"
+    r"euch|your)\b"
+)
 _JOINS_ALLIANCE = re.compile(
     rf"\b(join|joining|become a member of|hop (in|into|on)|get into|beitritt zur?|"
     r"get involved (in|with)|getting involved (in|with)|participate in|participating in|"
@@ -774,6 +780,11 @@ class PartnerLister:
             own = dict.fromkeys(words(question, min_length=4))
             unseen = tuple(w for w in own if w not in _GENERIC and not self.known(w))
         separate = bool(_SEPARATE_NEEDS.search(folded))
+        if kinds and not _ABOUT_US.search(folded) and not self._about_technology(question, intent):
+            # a kind of organisation asked about the world, not about the alliance: "In welchem
+            # Verein kann man in Aachen Tennis spielen?", "Which university in Germany has the
+            # best computer science programme?" listed the digitalHUB e.V. and the universities
+            return None
         if not topics and kinds and not self.directory.of_kinds(kinds):
             # "Give me the list of member companies": no profile of that kind, and what the
             # sources say about them (not published) is for the ordinary answer
@@ -783,6 +794,11 @@ class PartnerLister:
         if self.asks_for_everyone(question):
             return Request([], [], False, everyone=True)
         return None
+
+    @staticmethod
+    def _about_technology(question: str, intent: PartnerIntent | None) -> bool:
+        """The learned intent reads a need for technology (at least even odds)."""
+        return intent is None or intent.technology_probability(question) >= 0.5
 
     def units_asked(self, question: str) -> tuple[str, ...]:
         """The named partners whose units the question asks for (none: it does not).
