@@ -344,12 +344,13 @@ def asked_noun(question: str, lang: str) -> str | None:
 
 
 def _noun_after(following: list[str], lang: str) -> str | None:
+    """The noun among the (up to three) words after a question word, if they start with one."""
     word = following[0]
-    if lang == "de" and not word[:1].isupper():
+    if lang == "de" and not word[:1].isupper() and _INFLECTED.search(word):
         # "welche deutsche Hochschule": a capital after inflected adjectives; written in lower
         # case, the first word ("welche partner gibt es", "welche firmen machen mit")
         for later in following[1:]:
-            if later[:1].isupper() and all(_INFLECTED.search(w) for w in following[:1]):
+            if later[:1].isupper():
                 word = later
                 break
             if not _INFLECTED.search(later):
