@@ -6,7 +6,8 @@ that supports it (``attribution``). Anything that makes the answer unusable rais
 ``LlmFailure`` with a short reason, and the pipeline answers extractively with a notice: the
 endpoint down, slow, rate-limited or sending garbage, an empty answer, or one whose central
 claim no source supports, or a bare yes or no. A badly formatted but correct answer is kept and
-cited; one that only repeats the question, like "not in the sources", is an abstention.
+cited; one that only repeats the question, like "not in the sources", is an abstention. A
+model too slow to finish keeps the sentences it completed in time (``complete_sentences``).
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def describe(exc: Exception) -> str:
 def complete_sentences(text: str) -> str:
     """``text`` up to the end of its last complete sentence ("" when there is none).
 
-    A slow model past the time limit had often written its answer's first sentences: on a
-    slow day Qwen2.5-Coder-1.5B needed 13-16 s for its first token on three of 49 holdout
-    questions and was cut off at 20 s mid-answer; the whole answer fell back. Its complete
+    A slow model past the time limit had often written its answer's first sentences:
+    Qwen2.5-Coder-1.5B, sharing the two cores with other work, needed 13-16 s for its first
+    token on three of 49 holdout questions and was cut off at 20 s mid-answer; the whole
+    answer fell back. Its complete
     sentences are checked like any answer now, and the half-written one is dropped. A full
     stop ends a sentence where the sentence splitter would start a new one after it ("Prof.
     Dr." does not); the markers after it stay with it.
