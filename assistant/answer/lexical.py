@@ -127,14 +127,11 @@ class LexicalMatcher:
             head = analyzer.split_compound(stem)[:1]
             idf = self.keyword.idf(stem) or max((self.keyword.idf(h) for h in head), default=0)
             if idf >= COMMON_IDF:
-                base = {stem, derivation_key(stem), *head}
-                keys |= base | {ocr_key(k) for k in base}
+                keys |= _keys(stem, head)
         return frozenset(keys)
 
     def _stem_keys(self, stem: str) -> set[str]:
-        parts = self.keyword.analyzer.split_compound(stem) or self._tail(stem)
-        base = {stem, derivation_key(stem), *parts}
-        return base | {ocr_key(k) for k in base}
+        return _keys(stem, self.keyword.analyzer.split_compound(stem) or self._tail(stem))
 
     def _tail(self, stem: str) -> list[str]:
         """A known word of four or more letters ending a compound ("rechenknot" -> "knot").
@@ -169,6 +166,12 @@ class LexicalMatcher:
                 for variant in {word, *_deletions(word)}:
                     index.setdefault(variant, set()).add(word)
         self._typo_vocabulary, self._deletions = vocabulary, index
+
+
+def _keys(stem: str, parts: Iterable[str]) -> set[str]:
+    """The stem, its derivation key and the given compound parts, each with its OCR key."""
+    base = {stem, derivation_key(stem), *parts}
+    return base | {ocr_key(k) for k in base}
 
 
 def _deletions(word: str) -> Iterable[str]:
